@@ -1,0 +1,161 @@
+"""The pipeline: read -> normalise -> nlp -> actors -> events -> when -> where.
+
+``Coder`` composes the stages. Each stage is a separately testable object passed in through the
+constructor (so tests can swap any of them); the defaults load the bundled data once.
+
+The stages are plain objects over the spaCy ``Doc`` rather than registered spaCy components
+because they need per-article context (the dateline, the source, the user's actor files) that
+``nlp.pipe`` cannot hand to a component, and because a plain ``nlp.pipe`` over the stock model
+is the speed baseline the benchmarks compare against.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from polybius import __version__
+from polybius.records import Article, CodedArticle, Event, Evidence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from polybius.actors import ActorResolver
+    from polybius.events import Candidate, EventExtractor
+    from polybius.where import Locator
+
+__all__ = ["CODER", "Coder"]
+
+log = logging.getLogger(__name__)
+
+CODER = f"polybius {__version__}"
+# Sentences longer than this are almost always run-on boilerplate (tables, lists of names);
+# the parse of such a sentence is unreliable and costs super-linear time in the coder.
+MAX_SENTENCE_TOKENS = 300
+
+
+class Coder:
+    """Codes articles into events. Build once per process; it is cheap to call."""
+
+    def __init__(
+        self,
+        *,
+        nlp: Language | None = None,
+        resolver: ActorResolver | None = None,
+        extractor: EventExtractor | None = None,
+        locator: Locator | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        if nlp is None:
+            from polybius.nlp import load_model
+
+            nlp = load_model()
+        if resolver is None:
+            from polybius.actors import ActorResolver
+
+            resolver = ActorResolver()
+        if extractor is None:
+            from polybius.events import EventExtractor
+
+            extractor = EventExtractor()
+        if locator is None:
+            from polybius.where import Locator
+
+            locator = Locator()
+        self.nlp = nlp
+        self.resolver = resolver
+        self.extractor = extractor
+        self.locator = locator
+        self.batch_size = batch_size
+
+    @classmethod
+    def with_actor_files(cls, paths: Iterable[str], **kwargs: Any) -> Coder:
+        """A coder whose actor dictionary is extended by user files (``--actors FILE``)."""
+        from polybius.actors import ActorDictionary, ActorResolver
+
+        dictionary = ActorDictionary.bundled().extended(list(paths))
+        return cls(resolver=ActorResolver(dictionary=dictionary), **kwargs)
+
+    # -- public API ---------------------------------------------------------------------
+
+    def code(self, article: Article) -> CodedArticle:
+        """Code one article."""
+        return self.code_doc(self.nlp(article.text), article)
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        """Code a stream of articles, parsing them in batches with ``nlp.pipe``."""
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield self.code_doc(doc, article)
+
+    def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
+        """Run every stage after nlp on an already parsed ``doc``."""
+        from polybius.ontology import cameo_entry
+        from polybius.when import resolve_event_date
+
+        mentions = self.resolver.resolve(doc, article)
+        candidates = self.extractor.extract(doc, mentions, article)
+        place_context = self.locator.article_context(doc, article, mentions)
+        events: list[Event] = []
+        dropped: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for cand in candidates:
+            if cand.dropped:
+                dropped.append(_dropped_record(cand, cand.dropped))
+                continue
+            when = resolve_event_date(cand.sentence, cand.trigger, article.published, tense=cand.tense)
+            if when.basis == "historical":
+                dropped.append(_dropped_record(cand, f"historical background ({when.text})"))
+                continue
+            entry = cameo_entry(cand.cameo)
+            location = self.locator.locate(cand.sentence, cand.trigger, article, place_context)
+            sent = cand.sentence
+            event = Event(
+                article_id=article.id,
+                source_id=article.source_id,
+                actor=cand.actor,
+                recipient=cand.recipient,
+                cameo=entry.code,
+                plover=cand.plover or entry.plover,
+                mode=cand.mode if cand.mode is not None else entry.mode,
+                contexts=tuple(dict.fromkeys((*cand.contexts, *entry.contexts))),
+                quad_class=entry.quad_class_for(cand.plover or entry.plover),
+                goldstein=entry.goldstein,
+                evidence=Evidence(
+                    sentence_index=cand.sentence_index,
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    text=sent.text,
+                    trigger=cand.trigger_text,
+                    trigger_start=cand.trigger_start,
+                    trigger_end=cand.trigger_end,
+                    rule=cand.rule,
+                ),
+                date=when.date,
+                date_precision=when.precision,
+                date_basis=when.basis,
+                location=location,
+                confidence=cand.confidence,
+                negated=cand.negated,
+                hypothetical=cand.hypothetical,
+                coder=CODER,
+            )
+            if event.id in seen:  # the same event found by two rules in one sentence
+                continue
+            seen.add(event.id)
+            events.append(event)
+        return CodedArticle(article=article, events=tuple(events), dropped=tuple(dropped))
+
+
+def _dropped_record(cand: Candidate, reason: str) -> dict[str, Any]:
+    return {
+        "sentence_index": cand.sentence_index,
+        "trigger": cand.trigger_text,
+        "cameo": cand.cameo,
+        "rule": cand.rule,
+        "reason": reason,
+        "actor": cand.actor.name if cand.actor else None,
+        "recipient": cand.recipient.name if cand.recipient else None,
+    }
