@@ -39,11 +39,36 @@ def load_model(name: str = MODEL_NAME) -> Language:
     missing = [pipe for pipe in REQUIRED_PIPES if pipe not in nlp.pipe_names]
     if missing:
         raise ModelError("E031", model=name, detail=f"missing components {missing}")
+    _register_components()
+    nlp.add_pipe("polybius_paragraphs", before="parser")
     # Long wire stories exceed spaCy's 1,000,000 default only when corrupt; the readers enforce
     # our own per-article limit, so spaCy's own check must never be the one that fires.
     nlp.max_length = 2_000_000
     log.debug("loaded %s with %s", name, nlp.pipe_names)
     return nlp
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if "polybius_paragraphs" in Language.factories:
+        return
+
+    @Language.component(
+        "polybius_paragraphs",
+        assigns=["token.is_sent_start"],
+    )
+    def paragraph_boundaries(doc: Doc) -> Doc:
+        """A paragraph break always ends a sentence.
+
+        The small model's parser often runs a heading or a paragraph's last sentence into the
+        next paragraph; the parser keeps boundaries that are set before it runs.
+        """
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
 
 
 def model_info(name: str = MODEL_NAME) -> dict[str, str]:

@@ -110,24 +110,30 @@ class Coder:
                 dropped.append(_dropped_record(cand, f"historical background ({when.text})"))
                 continue
             entry = cameo_entry(cand.cameo)
+            plover = cand.plover or entry.plover
+            if not plover:
+                # PLOVER has no type for CAMEO's neutral statements (01x): they are not events.
+                dropped.append(_dropped_record(cand, f"CAMEO {entry.code} has no PLOVER type (neutral statement)"))
+                continue
             location = self.locator.locate(cand.sentence, cand.trigger, article, place_context)
             sent = cand.sentence
+            sent_text = sent.text.rstrip()
             event = Event(
                 article_id=article.id,
                 source_id=article.source_id,
                 actor=cand.actor,
                 recipient=cand.recipient,
                 cameo=entry.code,
-                plover=cand.plover or entry.plover,
+                plover=plover,
                 mode=cand.mode if cand.mode is not None else entry.mode,
                 contexts=tuple(dict.fromkeys((*cand.contexts, *entry.contexts))),
-                quad_class=entry.quad_class_for(cand.plover or entry.plover),
+                quad_class=entry.quad_class_for(plover),
                 goldstein=entry.goldstein,
                 evidence=Evidence(
                     sentence_index=cand.sentence_index,
                     start=sent.start_char,
-                    end=sent.end_char,
-                    text=sent.text,
+                    end=sent.start_char + len(sent_text),
+                    text=sent_text,
                     trigger=cand.trigger_text,
                     trigger_start=cand.trigger_start,
                     trigger_end=cand.trigger_end,
