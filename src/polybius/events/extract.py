@@ -1,0 +1,1433 @@
+"""The events stage: find what happened in each sentence, and who did it to whom.
+
+The cascade, per sentence:
+
+1. **Triggers.** Each token is looked up once in the lexicon by (part of speech, lemma); the
+   most specific pattern whose other words are among the token's dependents wins
+   ("sign agreement" over "sign").
+2. **Nouns.** An event noun needs a verb or a marked actor: the light verb that governs it
+   ("held talks", "carried out an air strike", "its meeting was held") lends its subject and
+   tense; a free-standing noun counts only when its actor is marked ("Israel's attack on",
+   "talks between X and Y", "an air strike by government forces"). An event noun that is the
+   object of another event ("condemned the attack") is not coded on its own.
+3. **Frames.** A frame verb ("agreed to", "urged ... to", "threatened to", "refused to",
+   "accused ... of", "suspended talks", "lifted sanctions") takes the event it embeds and is
+   coded with one code composed from both (``compose.tsv``), unless its own lexicon line is
+   more specific ("suspend talks" 164); the embedded event is kept as a dropped candidate.
+4. **Modality.** Negated, hypothetical and conditional events are dropped, as are events in
+   relative clauses (background: "the group that has seized ...") and under "in 1988" /
+   "during the 1990s". As PLOVER asks, a future or planned cooperative event becomes an intent
+   (03x, AGREE), a future conflict a threat (13x), a future with an "unless"/"if" clause a
+   threat, and an announced refusal ("will not accept") a rejection (12x). "X said Y must ..."
+   is X's demand of Y (10x). Claims under "alleged"/"claimed"/"accused ... of" and preposed
+   reports about another country ("Russia said Ukraine attacked Syria") are dropped as
+   reported claims; a postposed attribution (", officials said") is the journalist's source,
+   and a speaker reporting its own side ("Iran said it would") keeps the event.
+5. **Arguments.** Subject, passive agent, object, dative and the pattern's prepositions give
+   actor and recipient; control and raising pass a subject down ("urged Iran to", "is
+   scheduled to attend"); coordination gives several actors, and a symmetric or reciprocal
+   event between coordinated actors with no recipient is coded both ways round. With no other
+   target, the country the event happens in is the recipient (CAMEO's convention).
+6. **One event per kind.** In a sentence, one candidate per (code, actor, recipient) is kept,
+   and an actor's event without a recipient gives way to the same kind with one ("met with X
+   to discuss ...").
+
+Confidence (documented so users can filter on it): 0.45 to start; +0.10 for a multi-word
+pattern; +0.15 when the actor is a direct dependent (subject, agent, possessive), +0.05 when
+it is inherited (xcomp/conj chain, light verb); +0.15 when a recipient is found; -0.10 for a
+free-standing event noun; -0.05 when the actor was found by coreference (``Actor.link``);
+clamped to [0.05, 0.95].
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from polybius.events import modality
+from polybius.events.lexicon import Lexicon, Trigger, load_lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from polybius.records import Actor, Article
+
+__all__ = ["Candidate", "EventExtractor", "Mentions"]
+
+log = logging.getLogger(__name__)
+
+# Sentences longer than this are run-on boilerplate; the pipeline does not code them either.
+MAX_SENTENCE_TOKENS = 300
+# Coordination can name many actors ("the US, UK, France and ..."); past a few, the pairs
+# are noise and cost grows as a product.
+MAX_SIDE = 4
+
+_VERB_POS = frozenset({"VERB", "AUX"})
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+_ADJ_POS = frozenset({"ADJ"})
+# Dependents that belong to another clause or argument: never searched for pattern words.
+_OTHER_CLAUSE = frozenset(
+    {
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "csubjpass",
+        "conj",
+        "cc",
+        "advcl",
+        "ccomp",
+        "relcl",
+        "punct",
+        "mark",
+        "parataxis",
+        "appos",
+        "acl",
+    }
+)
+_DEEPER = frozenset(
+    {
+        "prep",
+        "pobj",
+        "pcomp",
+        "dobj",
+        "xcomp",
+        "prt",
+        "compound",
+        "amod",
+        "aux",
+        "dative",
+        "attr",
+        "oprd",
+        "nmod",
+        "npadvmod",
+        "advmod",
+    }
+)
+_DEFAULT_RECIP_PREPS = frozenset({"with", "against", "on", "to", "at", "into", "upon"})
+_RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
+# Participles that describe the subject's own stance: "is opposed to", "is committed to".
+_STATIVE_PASSIVES = frozenset({"oppose", "commit", "prepare", "determine", "dedicate", "resolve"})
+_GROUP_NOUNS = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "million",
+        "millions",
+        "group",
+        "number",
+        "crowd",
+        "band",
+        "couple",
+        "score",
+        "scores",
+        "some",
+        "tens",
+        "many",
+    }
+)
+_FUNCTION_WORDS = frozenset(
+    {
+        "to",
+        "on",
+        "upon",
+        "with",
+        "of",
+        "for",
+        "in",
+        "into",
+        "at",
+        "from",
+        "against",
+        "off",
+        "out",
+        "up",
+        "down",
+        "over",
+        "between",
+        "by",
+    }
+)
+# Pattern objects that are people, so also the event's recipient ("expel the ambassador").
+_PEOPLE_OBJECTS = frozenset(
+    {
+        "ambassador",
+        "diplomat",
+        "envoy",
+        "attache",
+        "official",
+        "prisoner",
+        "hostage",
+        "detainee",
+        "captive",
+        "activist",
+        "journalist",
+        "soldier",
+        "inspector",
+        "observer",
+        "monitor",
+        "peacekeeper",
+        "president",
+        "minister",
+        "leader",
+        "delegation",
+        "suspect",
+    }
+)
+_PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i"})
+# Nouns that frame an event noun without changing it: "a round of talks", "days of fighting".
+_MEASURE_NOUNS = frozenset(
+    {
+        "round",
+        "series",
+        "wave",
+        "spate",
+        "string",
+        "day",
+        "week",
+        "month",
+        "hour",
+        "year",
+        "night",
+        "number",
+        "lot",
+        "couple",
+        "campaign",
+        "effort",
+        "mission",
+        "bout",
+        "cycle",
+        "process",
+        "kind",
+        "form",
+        "type",
+        "part",
+        "set",
+    }
+)
+# CAMEO codes its manual calls typically reciprocal: "X and Y met/signed/fought" with no
+# recipient is X->Y and Y->X. The ontology's symmetric PLOVER types are added to these.
+_RECIPROCAL = ("03", "04", "050", "057", "06", "0871", "190", "193", "145")
+# Verbs of object control: "urged Iran to release" -> Iran is who is to release.
+_OBJECT_CONTROL_FRAMES = frozenset({"request"})
+
+
+class Mentions(Protocol):
+    """What the extractor needs from the actors stage (``polybius.actors.ActorMentions``)."""
+
+    def actor_for(self, token: Token) -> Actor | None: ...
+
+    def actors_for(self, token: Token) -> list[Actor]: ...
+
+
+@dataclass
+class Candidate:
+    """One possible event: the events stage's output, read by the pipeline."""
+
+    sentence: Span
+    sentence_index: int
+    trigger: Token
+    trigger_text: str
+    trigger_start: int
+    trigger_end: int
+    cameo: str
+    rule: str
+    actor: Actor | None
+    recipient: Actor | None
+    plover: str | None = None
+    mode: str | None = None
+    contexts: tuple[str, ...] = ()
+    tense: str | None = None
+    negated: bool = False
+    hypothetical: bool = False
+    confidence: float = 0.5
+    dropped: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain summary, for explain and for tests."""
+        return {
+            "sentence_index": self.sentence_index,
+            "trigger": self.trigger_text,
+            "cameo": self.cameo,
+            "plover": self.plover,
+            "rule": self.rule,
+            "actor": self.actor.name if self.actor else None,
+            "recipient": self.recipient.name if self.recipient else None,
+            "tense": self.tense,
+            "negated": self.negated,
+            "hypothetical": self.hypothetical,
+            "confidence": round(self.confidence, 3),
+            "dropped": self.dropped,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class _Match:
+    """A trigger found on a token, before its arguments are read."""
+
+    token: Token
+    trigger: Trigger
+    parts: list[Token]  # the tokens that matched the pattern's other words
+    cameo: str
+    plover: str | None
+    mode: str | None
+    governor: Token | None = None  # the verb whose clause carries the event
+    nominal: str | None = None  # "light" | "free" | None (verbal)
+    frame_of: _Match | None = None  # set on an embedded event
+    embedded: _Match | None = None  # set on a frame
+    drop: str | None = None
+    rule_extra: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verb(self) -> Token:
+        return self.governor if self.governor is not None else self.token
+
+
+class EventExtractor:
+    """Turns a parsed document and its actor mentions into event candidates."""
+
+    def __init__(self, *, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self._light = self.lexicon.words("light")
+        self._happen = self.lexicon.words("happen")
+        self._negverbs = self.lexicon.words("negverb")
+        self._planners = self.lexicon.words("futureverb")
+        self._symmetric_cache: dict[str, bool] = {}
+        self._recipient_types: dict[str, str] = {}
+        self._verb_words = frozenset(
+            {t.head for t in self.lexicon.triggers if t.pos == "verb"}
+            | self._light
+            | self._happen
+            | self._negverbs
+        )
+
+    # -- public API -----------------------------------------------------------------------
+
+    def extract(self, doc: Doc, mentions: Mentions, article: Article | None) -> list[Candidate]:
+        """Every candidate in ``doc``; dropped ones carry ``dropped`` (the reason)."""
+        year = article.published.year if article is not None and article.published else None
+        out: list[Candidate] = []
+        for index, sent in enumerate(doc.sents):
+            if len(sent) > MAX_SENTENCE_TOKENS:
+                continue
+            out.extend(self.extract_sentence(sent, index, mentions, year=year))
+        return out
+
+    def extract_sentence(
+        self, sent: Span, index: int, mentions: Mentions, *, year: int | None = None
+    ) -> list[Candidate]:
+        matches = self._find(sent)
+        demands = list(self._must_clauses(sent, matches, index, mentions))
+        if not matches:
+            return demands
+        self._link(matches)
+        out: list[Candidate] = demands
+        seen: set[tuple[int, str, str, str]] = set()
+        for match in matches.values():
+            if match.drop == "consumed":
+                continue
+            if match.trigger.needevent and match.embedded is None:
+                continue  # "ended the year", "cut the ribbon": no event stopped
+            for cand in self._candidates(match, sent, index, mentions, year, matches):
+                key = (
+                    cand.trigger.i,
+                    cand.cameo,
+                    cand.actor.name if cand.actor else "",
+                    cand.recipient.name if cand.recipient else "",
+                )
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(cand)
+        _merge_same_event(out)
+        return out
+
+    def _must_clauses(
+        self, sent: Span, matches: dict[int, _Match], index: int, mentions: Mentions
+    ) -> Iterable[Candidate]:
+        """'X said Y must drop its tariffs': a demand (100) even when the verb is no trigger."""
+        for token in sent:
+            if token.i in matches or token.pos_ not in _VERB_POS:
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in token.children):
+                continue
+            report = modality.reported_by(token, self.lexicon)
+            if report is None or report[1].i > token.i or report[1].i in matches:
+                continue
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            targets = _actors_of(subject, mentions)
+            yield from self._demand(
+                token, "modal: must/should", report[1], "100", targets, sent, index, mentions, None
+            )
+
+    # -- 1. triggers -----------------------------------------------------------------------
+
+    def _find(self, sent: Span) -> dict[int, _Match]:
+        found: dict[int, _Match] = {}
+        for token in sent:
+            pos = (
+                "verb"
+                if token.pos_ in _VERB_POS
+                else "noun"
+                if token.pos_ in _NOUN_POS
+                else "adj"
+                if token.pos_ in _ADJ_POS
+                else None
+            )
+            if pos is None:
+                continue
+            entries = self.lexicon.lookup(pos, self._lemma(token))
+            if not entries and pos == "noun":  # "talks" is lemmatised to "talk" only sometimes
+                entries = self.lexicon.lookup(pos, token.lower_)
+            if not entries:
+                continue
+            near: dict[str, Token] | None = None
+            close: dict[str, Token] = {}
+            for trig in entries:
+                parts: list[Token] = []
+                if trig.parts:
+                    if near is None:
+                        near = _near(token)
+                        close = _close(token)
+                    ok = True
+                    for alternatives in trig.parts:
+                        # a preposition or particle of the pattern is the trigger's own
+                        # ("fire on" is not "fire ... on Tuesday" deep in another phrase)
+                        pool = close if alternatives <= _FUNCTION_WORDS else near
+                        hit = next((pool[a] for a in alternatives if a in pool), None)
+                        if hit is None:
+                            ok = False
+                            break
+                        parts.append(hit)
+                    if not ok:
+                        continue
+                if trig.needobj and not _has_object(token):
+                    continue
+                found[token.i] = _Match(
+                    token=token,
+                    trigger=trig,
+                    parts=parts,
+                    cameo=trig.cameo,
+                    plover=trig.plover,
+                    mode=trig.mode,
+                )
+                break
+        return found
+
+    def _lemma(self, token: Token) -> str:
+        """The lemma, repaired where the small model's lemmatiser slips on a past form
+        ("staged" -> "stag"): the surface form less "d"/"ed" is tried when it is a word the
+        lexicon knows."""
+        lemma = token.lemma_.lower()
+        if token.tag_ in ("VBD", "VBN") and lemma not in self._verb_words:
+            lower = token.lower_
+            for guess in (lower[:-1], lower[:-2]) if lower.endswith("ed") else ():
+                if guess in self._verb_words:
+                    return guess
+        return lemma
+
+    # -- 2 and 3. nouns and frames ---------------------------------------------------------
+
+    def _link(self, matches: dict[int, _Match]) -> None:
+        owner: dict[int, _Match] = {}
+        for match in matches.values():
+            if match.trigger.frame is None:
+                for part in match.parts:
+                    owner.setdefault(part.i, match)
+        for match in list(matches.values()):
+            for part in match.parts:
+                other = matches.get(part.i)
+                if (
+                    match.trigger.frame is not None
+                    and part.i in owner
+                    and owner[part.i] is not match
+                ):
+                    other = owner[part.i]  # "threatened to impose sanctions": impose, not sanctions
+                if other is None or other is match:
+                    continue
+                if match.trigger.frame is not None and match.embedded is None:
+                    # "accused X of attacking", "threatened sanctions": the pattern's own
+                    # words are the embedded event
+                    other.frame_of = match
+                    match.embedded = other
+                elif other.token.pos_ in _NOUN_POS or other.token.pos_ in _VERB_POS:
+                    other.drop = "consumed"
+        # Frames take the nearest embedded event: xcomp verb, "of"/"to"/"for" complement,
+        # or an event noun as object.
+        for match in matches.values():
+            if match.trigger.frame is None or match.drop == "consumed" or match.embedded:
+                continue
+            embedded = self._embedded_of(match, matches)
+            if embedded is not None and embedded.frame_of is None and embedded is not match:
+                embedded.frame_of = match
+                match.embedded = embedded
+        for match in matches.values():
+            token = match.token
+            if match.drop == "consumed" or token.pos_ not in _NOUN_POS:
+                continue
+            if match.frame_of is not None:
+                continue
+            governor, how = self._governor_of_noun(token, matches)
+            if how == "other-event" and governor is not None:
+                match.drop = f"object of another event ({governor.text})"
+                match.governor = governor
+            elif how in ("light", "happen"):
+                match.governor = governor
+                match.nominal = "light"
+            else:
+                match.nominal = "free"
+                match.governor = modality.clause_verb(token) if token.head.i != token.i else None
+                if not match.trigger.free:
+                    match.drop = "event noun without a verb"
+
+    def _embedded_of(self, frame: _Match, matches: dict[int, _Match]) -> _Match | None:
+        token = frame.token
+        candidates: list[Token] = []
+        for child in token.children:
+            if child.dep_ in ("xcomp", "ccomp") and frame.trigger.frame in (
+                "intent",
+                "threat",
+                "request",
+                "reject",
+                "deny",
+                "accuse",
+                "halt",
+            ):
+                if child.dep_ == "ccomp" and frame.trigger.frame not in (
+                    "threat",
+                    "accuse",
+                    "deny",
+                    "request",
+                ):
+                    continue
+                candidates.append(child)
+            elif child.dep_ == "dobj":
+                candidates.append(child)
+                # "urged Iran to release": the infinitive hangs from the object or the verb
+                candidates.extend(c for c in child.children if c.dep_ in ("xcomp", "acl", "relcl"))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "to", "for", "on", "upon", "in"):
+                for pc in child.children:
+                    if pc.dep_ in ("pcomp", "pobj"):
+                        candidates.append(pc)
+                        candidates.extend(c for c in pc.children if c.dep_ in ("xcomp", "acl"))
+            elif child.dep_ == "advcl" and any(
+                g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+            ):  # "have sworn to fight", parsed as a purpose clause
+                candidates.append(child)
+            elif child.dep_ == "acomp":  # "is ready to help"
+                candidates.extend(c for c in child.children if c.dep_ == "xcomp")
+        # "suspended part of a military aid program", "ended mediation efforts"
+        for cand in list(candidates):
+            if cand.pos_ in _NOUN_POS and cand.i not in matches:
+                inner = [c for c in cand.children if c.dep_ == "compound"]
+                if cand.lemma_.lower() in _MEASURE_NOUNS:
+                    for prep in cand.children:
+                        if prep.dep_ == "prep" and prep.lower_ == "of":
+                            for pobj in prep.children:
+                                if pobj.dep_ == "pobj":
+                                    inner.append(pobj)
+                                    inner.extend(c for c in pobj.children if c.dep_ == "compound")
+                candidates.extend(inner)
+        for cand in candidates:
+            match = matches.get(cand.i)
+            if match is not None and match.drop != "consumed":
+                return match
+            # "agreed to hold talks": the light verb's event noun
+            if cand.pos_ in _VERB_POS and self._lemma(cand) in self._light:
+                for child in cand.children:
+                    if child.dep_ in ("dobj",) and child.i in matches:
+                        event = matches[child.i]
+                        if event.drop != "consumed":
+                            event.governor = cand
+                            event.nominal = "light"
+                            return event
+            # "agreed to continue cooperating", "pledged to help rebuild"
+            if cand.pos_ in _VERB_POS:
+                for child in cand.children:
+                    if child.dep_ == "xcomp" and child.i in matches:
+                        return matches[child.i]
+        return None
+
+    def _governor_of_noun(
+        self, noun: Token, matches: dict[int, _Match]
+    ) -> tuple[Token | None, str]:
+        for child in noun.children:  # "the demonstration staged by students"
+            if child.dep_ == "acl" and child.tag_ == "VBN" and self._lemma(child) in self._light:
+                return child, "light"
+        head = noun.head
+        dep = noun.dep_
+        if head.i == noun.i:
+            return None, "none"
+        # "a mediation effort", "a new round of talks", "ten days of war games": the noun's
+        # phrase is headed by a word that only frames it
+        if dep == "compound" and head.pos_ in _NOUN_POS and head.i not in matches:
+            return self._governor_of_noun(head, matches)
+        if (
+            dep == "pobj"
+            and head.lower_ == "of"
+            and head.head.pos_ in _NOUN_POS
+            and head.head.lemma_.lower() in _MEASURE_NOUNS
+        ):
+            return self._governor_of_noun(head.head, matches)
+        # "engaged in talks", "went on strike": a preposition between the verb and the noun
+        if dep == "pobj" and head.dep_ == "prep" and head.head.pos_ in _VERB_POS:
+            if self._lemma(head.head) in self._light:
+                return head.head, "light"
+            return None, "none"
+        if dep == "conj":  # "talks and a meeting were held"
+            return (
+                self._governor_of_noun(head, matches) if head.pos_ in _NOUN_POS else (None, "none")
+            )
+        if head.pos_ not in _VERB_POS:
+            return None, "none"
+        lemma = self._lemma(head)
+        if dep in ("dobj", "attr", "oprd"):
+            other = matches.get(head.i)
+            if other is not None and other.drop != "consumed" and other.token.i != noun.i:
+                return head, "other-event"
+            if lemma in self._light:
+                return head, "light"
+            return None, "none"
+        if dep == "nsubjpass" and lemma in self._light:
+            return head, "light"
+        if dep == "nsubj" and lemma in self._happen:
+            other = matches.get(head.i)
+            if other is not None and lemma not in ("take",):
+                # "the strike killed five": the verb is itself a trigger; keep the noun's
+                # event (more specific) and drop the verb's.
+                other.drop = "consumed"
+            return head, "happen"
+        return None, "none"
+
+    # -- 4 and 5. candidates ---------------------------------------------------------------
+
+    def _candidates(
+        self,
+        match: _Match,
+        sent: Span,
+        index: int,
+        mentions: Mentions,
+        year: int | None,
+        matches: dict[int, _Match],
+    ) -> Iterable[Candidate]:
+        lex = self.lexicon
+        notes = list(match.notes)
+        cameo = match.cameo
+        plover = match.plover
+        mode = match.mode
+        rule = match.trigger.rule
+        drop = match.drop
+        verb = match.verb
+        tokens_for_span = [match.token, *match.parts]
+        if match.governor is not None and match.nominal == "light":
+            tokens_for_span.append(match.governor)
+
+        report = modality.reported_by(verb, lex)
+        reported = report is not None
+
+        if match.frame_of is not None and drop is None:
+            frame = match.frame_of
+            kind = frame.trigger.frame
+            if kind == "accuse":
+                drop = f"reported claim ({frame.token.text})"
+            elif kind == "deny":
+                drop = f"denied ({frame.token.text})"
+            else:
+                composed = lex.compose_code(kind or "", match.cameo)
+                drop = f"embedded in '{frame.token.text}' (coded as {composed or frame.cameo})"
+        if match.embedded is not None:
+            inner = match.embedded
+            kind = match.trigger.frame or ""
+            if kind == "request" and self._lemma(match.token) in self._planners:
+                # "wants to attack" is the subject's own intent; "wants Putin to attack" asks
+                own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.token.children)
+                has_object = any(c.dep_ == "dobj" for c in match.token.children)
+                if not own_subject and not has_object:
+                    kind = "intent"
+            composed = lex.compose_code(kind, self._effective_code(inner))
+            # A specific line ("suspend talks" 164, "refuse to release" 1243) knows better
+            # than the composition; function words ("agree to", "call off") do not count.
+            specific = any(not (part <= _FUNCTION_WORDS) for part in match.trigger.parts)
+            if composed is not None and not specific:
+                cameo = composed
+                plover = None
+                mode = None
+                rule = f"{match.trigger.rule} + {inner.trigger.rule}"
+                tokens_for_span.extend([inner.token, *inner.parts])
+                notes.append(f"frame {match.trigger.frame}: {inner.token.text} {inner.cameo}")
+
+        negated = False
+        hypo = False
+        demand_by: Token | None = None
+        refused_future = False
+        if drop is None:
+            reason = modality.negation(verb, lex, noun=match.token if match.nominal else None)
+            if reason is None and match.frame_of is None:
+                reason = self._negverb(verb)
+            if reason:
+                negated = True
+                drop = reason
+                # "will not accept", "would not meet the demands": an announced refusal,
+                # which PLOVER codes as REJECT
+                refusal = modality.is_future(verb, lex, reported=True)
+                refused = lex.compose_code("reject", cameo)
+                if (
+                    refusal
+                    and refused
+                    and cameo[:2] in ("03", "04", "05", "06", "07", "08")
+                    and match.frame_of is None
+                ):
+                    notes.append(f"refusal ({refusal} not): {cameo} -> {refused}")
+                    cameo, plover, mode = refused, None, None
+                    rule = f"{rule} + refusal({refusal} not)"
+                    negated, drop = False, None
+                    refused_future = True
+        if drop is None:
+            reason = modality.conditional(verb, lex) or modality.hypothetical(
+                verb, lex, reported=reported
+            )
+            if reason:
+                hypo = True
+                drop = reason
+                # "X said Y must withdraw": X demands it of Y
+                if (
+                    report is not None
+                    and report[1].i < verb.i
+                    and reason.split("(")[-1].rstrip(")").lower() in ("must", "should")
+                ):
+                    demand_by = report[1]
+        tense = modality.tense_of(verb, lex, reported=reported)
+        future = (
+            modality.is_future(verb, lex, reported=reported)
+            if match.frame_of is None and match.embedded is None
+            else None
+        )
+        if (
+            drop is None
+            and future
+            and not refused_future
+            and match.trigger.frame is None
+            and "04" <= cameo[:2] <= "20"
+            and cameo[:2] != "13"
+        ):
+            # "will withdraw its force unless ...": a conditional announcement is a threat
+            condition = next(
+                (
+                    m.lower_
+                    for c in verb.children
+                    if c.dep_ == "advcl"
+                    for m in c.children
+                    if m.dep_ == "mark" and m.lower_ in lex.words("conditional")
+                ),
+                None,
+            )
+            # "unless" makes any announcement a threat; "if" only a conflictual one ("will
+            # meet him if ..." is still an offer)
+            threat = condition == "unless" or (condition is not None and cameo[:2] >= "10")
+            composed = lex.compose_code("threat" if threat else "intent", cameo)
+            if composed:
+                notes.append(
+                    f"future ({future}{', ' + condition if condition else ''}): {cameo} -> {composed}"
+                )
+                cameo = composed
+                plover = None
+                mode = None
+                rule = f"{rule} + future({future})"
+        if drop is None and report is not None and match.frame_of is None:
+            kind, speaker = report
+            if kind == "claim":
+                drop = f"reported claim ({speaker.text})"
+        if (
+            drop is None
+            and match.nominal is None
+            and match.frame_of is None
+            and verb.dep_ in ("advcl", "xcomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and verb.head.i in matches
+            and matches[verb.head.i].trigger.frame is None
+        ):
+            # "met with X to discuss Y": what a meeting is for is part of that event
+            drop = f"purpose of '{verb.head.text}'"
+        if drop is None and verb.dep_ == "relcl" and match.frame_of is None:
+            # "the group that has seized parts of Iraq": background to the sentence's news
+            drop = f"background (relative clause on '{verb.head.text}')"
+        if drop is None:
+            drop = _topic(match.token if match.nominal == "free" else verb)
+        if drop is None:
+            drop = modality.historical_year([t for t in (verb, match.token) if t is not None], year)
+
+        actors, actor_how = self._actors(match, mentions)
+        recipients, recip_how, symmetric_sides = self._recipients(match, mentions, actors)
+        if match.embedded is not None and not recipients and match.trigger.frame == "request":
+            # "wants Putin to attack", "demanded that Israel withdraw": who is asked to act
+            asked = next(
+                (c for c in match.embedded.token.children if c.dep_ in ("nsubj", "nsubjpass")),
+                None,
+            )
+            recipients = _actors_of(asked, mentions)
+            recip_how = "subject of the requested act" if recipients else recip_how
+        if match.embedded is not None and not recipients:
+            inner_recipients, how, _ = self._recipients(match.embedded, mentions, actors)
+            if inner_recipients:
+                recipients, recip_how = inner_recipients, f"{how} of {match.embedded.token.text}"
+        if symmetric_sides:
+            actors = symmetric_sides
+            actor_how = "'between' sides"
+
+        # Drop on a report: "X said Y attacked Z" (preposed, another actor) is Y's claim.
+        if drop is None and report is not None and match.frame_of is None:
+            kind, speaker = report
+            if speaker.i < verb.i:
+                speaker_actors = _actors_of(speaker_subject(speaker), mentions)
+                if _other_side(speaker_actors, actors):
+                    drop = f"reported claim ({speaker.text})"
+                else:
+                    notes.append(f"reported by '{speaker.text}'")
+            else:
+                notes.append(f"attributed ('{speaker.text}')")
+
+        # One country's drills are MOBILIZE; drills held together are joint: COOPERATE.
+        joint = len(actors) > 1 or symmetric_sides or (recipients and recip_how == "'with' object")
+        if (
+            cameo.startswith("15")
+            and joint
+            and match.token.lemma_.lower() in ("exercise", "drill", "maneuver", "manoeuvre", "game")
+        ):
+            cameo, plover = "062", "COOPERATE"
+            notes.append("exercise with two sides: joint (COOPERATE)")
+
+        if not actors and drop is None:
+            drop = "no actor"
+        if drop is None and not recipients and not symmetric_sides and len(actors) < 2:
+            needed = self._needs_recipient(cameo, plover)
+            if needed and _recipient_slot(match):
+                notes.append(f"recipient phrase not resolved to an actor ({needed} needs one)")
+            elif needed:
+                drop = f"no recipient ({needed} needs one)"
+
+        start = min(t.idx for t in tokens_for_span)
+        end = max(t.idx + len(t.text) for t in tokens_for_span)
+        doc = match.token.doc
+        text = doc.text[start:end]
+        if end - start > 60:  # a frame far from its event: show the trigger words only
+            text = " ".join(t.text for t in sorted(set(tokens_for_span), key=lambda t: t.i))
+
+        base = 0.45
+        if match.trigger.parts:
+            base += 0.10
+        if actor_how in (
+            "subject",
+            "agent",
+            "possessive",
+            "modifier",
+            "'between' sides",
+            "'by' object",
+        ):
+            base += 0.15
+        elif actors:
+            base += 0.05
+        if recipients:
+            base += 0.15
+        if match.nominal == "free":
+            base -= 0.10
+        if actor_how:
+            notes.append(f"actor: {actor_how}")
+        if recipients and recip_how:
+            notes.append(f"recipient: {recip_how}")
+
+        if demand_by is not None:
+            demanded = lex.compose_code("request", cameo) or "100"
+            yield from self._demand(
+                match.token,
+                match.trigger.rule,
+                demand_by,
+                demanded,
+                actors,
+                sent,
+                index,
+                mentions,
+                tense,
+            )
+            drop = f"demanded by '{demand_by.text}' (coded as {demanded})"
+
+        pairs = self._pairs(actors, recipients, cameo, plover)
+        if drop is not None:
+            pairs = pairs[:1] or [(None, None)]
+        for actor, recipient in pairs:
+            conf = base - (0.05 if actor is not None and actor.link else 0.0)
+            cand_notes = list(notes)
+            if actor is not None and actor.link:
+                cand_notes.append(f"actor link: {actor.link}")
+            if recipient is not None and recipient.link:
+                cand_notes.append(f"recipient link: {recipient.link}")
+            yield Candidate(
+                sentence=sent,
+                sentence_index=index,
+                trigger=match.token,
+                trigger_text=text,
+                trigger_start=start,
+                trigger_end=end,
+                cameo=cameo,
+                rule=rule,
+                actor=actor,
+                recipient=recipient,
+                plover=plover,
+                mode=mode,
+                tense=tense,
+                negated=negated,
+                hypothetical=hypo,
+                confidence=max(0.05, min(0.95, conf)),
+                dropped=drop,
+                notes=cand_notes,
+            )
+
+    def _demand(
+        self,
+        token: Token,
+        rule: str,
+        speaker: Token,
+        cameo: str,
+        targets: list[Actor],
+        sent: Span,
+        index: int,
+        mentions: Mentions,
+        tense: str | None,
+    ) -> Iterable[Candidate]:
+        """The demand a speaker makes with "must"/"should": 'X said Y must withdraw'."""
+        demanders = _actors_of(speaker_subject(speaker), mentions)
+        if not demanders:
+            return
+        start = min(speaker.idx, token.idx)
+        end = max(speaker.idx + len(speaker.text), token.idx + len(token.text))
+        text = (
+            f"{speaker.text} ... must {token.text}"
+            if end - start > 60
+            else sent.doc.text[start:end]
+        )
+        for actor, recipient in self._pairs(demanders, targets, cameo, None):
+            yield Candidate(
+                sentence=sent,
+                sentence_index=index,
+                trigger=speaker,
+                trigger_text=text,
+                trigger_start=start,
+                trigger_end=end,
+                cameo=cameo,
+                rule=f"demand: '{speaker.lemma_} ... must' + {rule}",
+                actor=actor,
+                recipient=recipient,
+                tense=modality.tense_of(speaker, self.lexicon) or tense,
+                confidence=0.6 if recipient is not None else 0.45,
+                notes=[f"actor: subject of '{speaker.text}'", "recipient: who must act"],
+            )
+
+    def _effective_code(self, match: _Match, depth: int = 0) -> str:
+        """The code of an event as its frame would code it: "postpone the demonstration" is
+        080 (not postpone's bare 160), so "agreed to postpone the demonstration" is 035."""
+        inner = match.embedded
+        if inner is None or depth > 3:
+            return match.cameo
+        if any(not (part <= _FUNCTION_WORDS) for part in match.trigger.parts):
+            return match.cameo
+        composed = self.lexicon.compose_code(
+            match.trigger.frame or "", self._effective_code(inner, depth + 1)
+        )
+        return composed or match.cameo
+
+    def _negverb(self, verb: Token) -> str | None:
+        """'failed to meet', 'refrained from attacking', 'cancelled the visit'."""
+        token = verb
+        for _ in range(2):
+            head = token.head
+            if head.i == token.i:
+                return None
+            if token.dep_ in ("xcomp", "pcomp", "pobj", "dobj") or (
+                token.dep_ == "prep" and head.pos_ in _VERB_POS
+            ):
+                if head.lemma_.lower() in self._negverbs:
+                    return f"did not happen ({head.text})"
+                token = head
+                continue
+            return None
+        return None
+
+    # -- arguments -------------------------------------------------------------------------
+
+    def _actors(self, match: _Match, mentions: Mentions) -> tuple[list[Actor], str]:
+        token = match.token
+        if match.nominal is not None:
+            # The noun's own markers first: "its meeting", "Israeli air strike", "by X".
+            for child in token.children:
+                if child.dep_ != "poss":
+                    continue
+                found = _actors_of(child, mentions)
+                governor = match.governor
+                if child.lower_ in ("its", "their") and governor is not None:
+                    # "the two states established the Group, and its first meeting was held":
+                    # "its" is read through the clause it joins when that gives the body's
+                    # members (both states) rather than one of them, or nothing at all
+                    head = governor.head if governor.dep_ == "conj" else None
+                    if head is not None and head.pos_ in _VERB_POS:
+                        members, _how = self._subject(head, mentions, 1)
+                        countries = {a.country for a in found if a.country}
+                        if len(members) > len(found) and countries <= {a.country for a in members}:
+                            return members, f"'{child.text}' read through '{head.text}'"
+                if found:
+                    return found, "possessive"
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "by":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found = _actors_of(pobj, mentions)
+                            if found:
+                                return found, "'by' object"
+            for child in token.children:
+                if child.dep_ in ("amod", "compound", "nmod") and child.i < token.i:
+                    found = _actors_of(child, mentions)
+                    if found:
+                        return found, "modifier"
+            if match.governor is not None and match.nominal == "light":
+                governor = match.governor
+                if token.dep_ in ("nsubjpass", "nsubj") or (
+                    governor.dep_ == "acl" and governor.head.i == token.i
+                ):
+                    for child in governor.children:
+                        if child.dep_ == "agent":
+                            for pobj in child.children:
+                                found = _actors_of(pobj, mentions)
+                                if found:
+                                    return found, "'by' object"
+                    return [], ""
+                subject, how = self._subject(governor, mentions)
+                return subject, (f"subject of '{governor.text}'" if how == "subject" else how)
+            return [], ""
+        return self._subject(token, mentions)
+
+    def _subject(self, verb: Token, mentions: Mentions, depth: int = 0) -> tuple[list[Actor], str]:
+        if depth > 4:
+            return [], ""
+        for child in verb.children:
+            if child.dep_ == "agent":  # passive: "was attacked by X"
+                for pobj in child.children:
+                    found = _actors_of(pobj, mentions)
+                    if found:
+                        return found, "agent"
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    found = _actors_of(verb.head, mentions)
+                    return (found, "relative clause head") if found else ([], "")
+                found = _actors_of(child, mentions)
+                if found:
+                    return found, "subject" if depth == 0 else "inherited subject"
+                if child.lower_ in _PRONOUNS:
+                    # "Hungary said it will support ...": an unresolved pronoun subject of a
+                    # reported clause is the speaker
+                    report = modality.reported_by(verb, self.lexicon)
+                    if report is not None:
+                        found = _actors_of(speaker_subject(report[1]), mentions)
+                        if found:
+                            return found, f"pronoun read as the speaker of '{report[1].text}'"
+                return [], ""
+            if child.dep_ == "expl":
+                continue
+        for child in verb.children:
+            if child.dep_ == "nsubjpass":
+                if self._lemma(verb) in _STATIVE_PASSIVES:  # "Israel is opposed to ..."
+                    found = _actors_of(child, mentions)
+                    if found:
+                        return found, "subject"
+                return [], ""  # a passive without its agent has no actor
+        head = verb.head
+        if head.i == verb.i:
+            return [], ""
+        dep = verb.dep_
+        if dep == "xcomp" or (dep == "acomp"):
+            # object control: "urged Iran to withdraw" -> Iran withdraws
+            if dep == "xcomp":
+                for child in head.children:
+                    if child.dep_ == "dobj" and head.lemma_.lower() in (
+                        "urge",
+                        "ask",
+                        "press",
+                        "call",
+                        "force",
+                        "invite",
+                        "persuade",
+                        "tell",
+                        "order",
+                        "allow",
+                        "help",
+                        "encourage",
+                    ):
+                        found = _actors_of(child, mentions)
+                        if found:
+                            return found, "object of control verb"
+            if dep == "xcomp":
+                # "Obama is scheduled to attend": the raised subject of a passive head
+                for child in head.children:
+                    if child.dep_ == "nsubjpass" and not any(
+                        c.dep_ == "agent" for c in head.children
+                    ):
+                        found = _actors_of(child, mentions)
+                        if found:
+                            return found, "inherited subject"
+            found, how = self._subject(head, mentions, depth + 1)
+            return found, ("inherited subject" if found else "")
+        if dep == "pcomp" and head.lower_ in ("for", "against", "of", "despite", "without"):
+            return [], ""  # "jailed a student for helping militants": not the jailer's act
+        if dep in ("conj", "advcl", "pcomp") or (dep == "dobj" and verb.pos_ in _VERB_POS):
+            target = head.head if dep == "pcomp" and head.dep_ == "prep" else head
+            if target.pos_ in _VERB_POS:
+                found, how = self._subject(target, mentions, depth + 1)
+                return found, ("inherited subject" if found else "")
+        if dep == "acl" and verb.tag_ == "VBG":  # "demonstrators protesting the results"
+            found = _actors_of(head, mentions)
+            return (found, "noun the participle modifies") if found else ([], "")
+        return [], ""
+
+    def _recipients(
+        self, match: _Match, mentions: Mentions, actors: Sequence[Actor]
+    ) -> tuple[list[Actor], str, list[Actor]]:
+        """Recipients, how they were found, and both sides of a 'between X and Y' noun."""
+        token = match.token
+        trig = match.trigger
+        preps = trig.recip_preps or _DEFAULT_RECIP_PREPS
+        consumed = {p.i for p in match.parts}
+        hosts: list[Token] = [token, *[p for p in match.parts if p.pos_ in _NOUN_POS]]
+        if match.governor is not None and match.nominal == "light":
+            hosts.append(match.governor)
+        # "between X and Y": both sides are actors of a symmetric event
+        for host in hosts:
+            for child in host.children:
+                if child.dep_ == "prep" and child.lower_ == "between":
+                    sides: list[Actor] = []
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            sides.extend(_actors_of(pobj, mentions))
+                    if len(sides) >= 2:
+                        return [], "", sides
+        # "the civilians imprisoned by X": the noun a passive participle modifies
+        if match.nominal is None and token.dep_ == "acl" and token.tag_ == "VBN":
+            found = _actors_of(token.head, mentions)
+            if found:
+                return found, "noun the participle modifies", []
+        # passive: the subject is the one acted upon
+        for child in token.children:
+            if child.dep_ == "nsubjpass" and match.nominal is None:
+                found = _actors_of(child, mentions)
+                if found:
+                    return found, "passive subject", []
+        if match.nominal is None and not trig.nodobj:
+            for child in token.children:
+                if child.dep_ in ("dobj", "dative") and child.i not in consumed:
+                    found = _actors_of(child, mentions)
+                    if found:
+                        return found, "object", []
+            # "expelled the Israeli ambassador": the pattern's own object is the recipient
+            for part in match.parts:
+                if (
+                    part.dep_ == "dobj"
+                    and part.head.i == token.i
+                    and part.lemma_.lower() in _PEOPLE_OBJECTS
+                ):
+                    found = _actors_of(part, mentions)
+                    if found:
+                        return found, "object", []
+        for host in hosts:
+            for child in host.children:
+                if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found = _actors_of(pobj, mentions)
+                            if found:
+                                return found, f"'{child.lower_}' object", []
+                if child.dep_ == "dative" and host.i != token.i:
+                    found = _actors_of(child, mentions)
+                    if found:
+                        return found, "dative", []
+        # CAMEO's convention: an event with no other target is aimed at the country it takes
+        # place in ("exercises in Alaska" -> USA) when that is not the actor's own country.
+        own = {a.country for a in actors}
+        for host in hosts:
+            for child in host.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "into", "near", "over"):
+                    for pobj in child.children:
+                        if pobj.dep_ != "pobj" or pobj.ent_type_ not in ("GPE", "LOC"):
+                            continue
+                        place = [a for a in _actors_of(pobj, mentions) if a.country]
+                        if place and not own & {a.country for a in place}:
+                            return (
+                                place[:1],
+                                f"place of the event ('{child.lower_} {pobj.text}')",
+                                [],
+                            )
+        return [], "", []
+
+    def _pairs(
+        self, actors: list[Actor], recipients: list[Actor], cameo: str, plover: str | None
+    ) -> list[tuple[Actor | None, Actor | None]]:
+        actors = _dedupe(actors)[:MAX_SIDE]
+        recipients = _dedupe(recipients)[:MAX_SIDE]
+        pairs: list[tuple[Actor | None, Actor | None]] = []
+        if not actors:
+            return [(None, recipients[0] if recipients else None)]
+        if recipients:
+            for a in actors:
+                for r in recipients:
+                    if not _same_actor(a, r):
+                        pairs.append((a, r))
+            return pairs or [(actors[0], None)]
+        if len(actors) > 1 and self._symmetric(cameo, plover):
+            for a in actors:
+                for b in actors:
+                    if a is not b and not _same_actor(a, b):
+                        pairs.append((a, b))
+            if pairs:
+                return pairs
+        return [(a, None) for a in actors]
+
+    def _needs_recipient(self, cameo: str, plover: str | None) -> str | None:
+        """The PLOVER type, when it requires a recipient (COOPERATE, AID, SANCTION)."""
+        key = f"need:{cameo}/{plover}"
+        if key not in self._symmetric_cache:
+            try:
+                from polybius.ontology import cameo_entry, plover_type
+
+                name = plover or cameo_entry(cameo).plover
+                needs = bool(name) and plover_type(name).requires_recipient
+            except Exception:  # noqa: BLE001 - without the ontology, keep the event
+                name, needs = "", False
+            self._symmetric_cache[key] = needs
+            self._recipient_types[key] = name
+        return self._recipient_types[key] if self._symmetric_cache[key] else None
+
+    def _symmetric(self, cameo: str, plover: str | None) -> bool:
+        key = f"{cameo}/{plover}"
+        if key not in self._symmetric_cache:
+            try:
+                from polybius.ontology import cameo_entry, is_symmetric
+
+                symmetric = is_symmetric(plover or cameo_entry(cameo).plover)
+            except Exception:  # noqa: BLE001 - the ontology only adds to the CAMEO list
+                symmetric = False
+            self._symmetric_cache[key] = symmetric or cameo.startswith(_RECIPROCAL)
+        return self._symmetric_cache[key]
+
+
+def _merge_same_event(cands: list[Candidate]) -> None:
+    """One event per (code, actor, recipient) in a sentence, and none without a recipient
+    when the same actor's event of that root has one ("met with X to discuss ...").
+
+    The most confident candidate is kept; the others are marked dropped (for explain).
+    """
+    kept = [c for c in cands if c.dropped is None]
+    best: dict[tuple[str, str, str], Candidate] = {}
+    with_recipient: set[tuple[str, str]] = set()
+    for cand in sorted(kept, key=lambda c: -c.confidence):
+        actor = _key(cand.actor)
+        if cand.recipient is not None:
+            with_recipient.add((_kind(cand), actor))
+        key = (cand.cameo, actor, _key(cand.recipient))
+        if key in best:
+            cand.dropped = f"same event as '{best[key].trigger_text}'"
+        else:
+            best[key] = cand
+    for cand in kept:
+        if (
+            cand.dropped is None
+            and cand.recipient is None
+            and (_kind(cand), _key(cand.actor)) in with_recipient
+        ):
+            cand.dropped = "same event with its recipient found by another trigger"
+
+
+def _kind(cand: Candidate) -> str:
+    """The CAMEO root and PLOVER type: two triggers of one kind of event by one actor."""
+    plover = cand.plover
+    if plover is None:
+        try:
+            from polybius.ontology import cameo_entry
+
+            plover = cameo_entry(cand.cameo).plover
+        except Exception:  # noqa: BLE001 - the root alone is a fair fallback
+            plover = ""
+    return f"{cand.cameo[:2]}/{plover}"
+
+
+def _key(actor: Actor | None) -> str:
+    if actor is None:
+        return ""
+    return f"{actor.country}|{actor.name}"
+
+
+def _topic(token: Token) -> str | None:
+    """An event named as the topic of a noun: "views on expanding ties", "plans for talks"."""
+    for _ in range(4):
+        if token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+            continue
+        break
+    head = token.head
+    if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.head.pos_ in _NOUN_POS:
+        if head.lower_ not in ("by", "between", "with", "against", "on"):
+            return f"topic of '{head.head.text} {head.text}'"
+        if token.pos_ in _VERB_POS:
+            return f"topic of '{head.head.text} {head.text}'"
+    if (
+        token.dep_ == "acl"
+        and token.pos_ in _VERB_POS
+        and head.pos_ in _NOUN_POS
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    ):
+        return f"topic of '{head.text}'"  # "plans to attack", "an effort to mediate"
+    return None
+
+
+def speaker_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def _actors_of(token: Token | None, mentions: Mentions) -> list[Actor]:
+    """The actors of the noun phrase headed by ``token``, over its whole coordination.
+
+    "The US, Russia and Switzerland": the actors stage may expand only a pair, so every
+    conjunct is asked too. "US and British activists": when the head itself names no actor,
+    its pre-modifiers do.
+    """
+    if token is None:
+        return []
+    found: list[Actor] = []
+    for head in _conjuncts(token):
+        own = list(mentions.actors_for(head) or ())
+        if not own:
+            one = mentions.actor_for(head)
+            if one is not None:
+                own = [one]
+        if not own and head.pos_ in _NOUN_POS:
+            for child in head.children:
+                if child.dep_ in ("compound", "amod", "nmod") and child.i < head.i:
+                    for mod in _conjuncts(child):
+                        one = mentions.actor_for(mod)
+                        if one is not None:
+                            own.append(one)
+        if not own and (head.pos_ == "NUM" or head.lemma_.lower() in _GROUP_NOUNS):
+            # "thousands of Nigerians", "a group of Chechen refugees"
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            own.extend(_actors_of(pobj, mentions))
+        found.extend(own)
+    return _dedupe(found)
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    frontier = [token]
+    while frontier and len(out) < 8:
+        # "The US, Russia, and Switzerland" is parsed as an apposition holding the list
+        nxt = [
+            c
+            for t in frontier
+            for c in t.children
+            if c.dep_ == "conj" or (c.dep_ == "appos" and any(g.dep_ == "conj" for g in c.children))
+        ]
+        out.extend(nxt)
+        frontier = nxt
+    return out
+
+
+def _dedupe(actors: Iterable[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    keys: set[tuple[str | None, str]] = set()
+    for actor in actors:
+        key = (actor.country, actor.name)
+        if key not in keys:
+            keys.add(key)
+            out.append(actor)
+    return out
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    """The same actor: one name, country and sectors, from one mention when both are known.
+
+    "Georgian demonstrators" and "the Georgian government" are two actors of one country;
+    "the parties" may stand for two actors that share its offsets.
+    """
+    if (a.name, a.country, a.sectors) != (b.name, b.country, b.sectors):
+        return False
+    return a.start < 0 or b.start < 0 or a.start == b.start or a.text == b.text
+
+
+def _other_side(speakers: Sequence[Actor], actors: Sequence[Actor]) -> bool:
+    """The speaker and the event's actor are known to be different countries.
+
+    Only then is "X said Y did Z" Y's claim reported by X; a speaker talking of its own side
+    ("Iran said it would") or of an actor of unknown country keeps the event.
+    """
+    spoken = {a.country for a in speakers if a.country}
+    acting = {a.country for a in actors if a.country}
+    return bool(spoken) and bool(acting) and not (spoken & acting)
+
+
+def _recipient_slot(match: _Match) -> bool:
+    """Whether the text names a recipient at all (an object, dative or recipient phrase),
+    even one the actors stage could not resolve ("aid to refugees")."""
+    preps = match.trigger.recip_preps or _DEFAULT_RECIP_PREPS
+    consumed = {p.i for p in match.parts}
+    hosts = [match.token, *match.parts]
+    if match.governor is not None:
+        hosts.append(match.governor)
+    for host in hosts:
+        for child in host.children:
+            if child.dep_ in ("dobj", "dative") and child.i not in consumed:
+                return True
+            if child.dep_ == "prep" and child.lower_ in preps:
+                return True
+    return False
+
+
+def _has_object(token: Token) -> bool:
+    return any(
+        c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr") for c in token.children
+    ) or any(c.dep_ == "nsubjpass" for c in token.children)
+
+
+def _close(token: Token) -> dict[str, Token]:
+    """The trigger's own prepositions and particles, and the "to" of its infinitive."""
+    close: dict[str, Token] = {}
+    for child in token.children:
+        if child.dep_ in ("prep", "prt", "agent", "dative", "advmod"):
+            close.setdefault(child.lower_, child)
+        elif child.dep_ in ("xcomp", "advcl", "ccomp"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "aux" and grandchild.lower_ == "to":
+                    close.setdefault("to", grandchild)
+    return close
+
+
+def _near(token: Token) -> dict[str, Token]:
+    """Lemmas (and lower-cased words) of the token's own dependents, up to three levels."""
+    near: dict[str, Token] = {}
+    frontier = [c for c in token.children if c.dep_ not in _OTHER_CLAUSE]
+    for _level in range(3):
+        nxt: list[Token] = []
+        for tok in frontier:
+            near.setdefault(tok.lemma_.lower(), tok)
+            near.setdefault(tok.lower_, tok)
+            if tok.dep_ in _DEEPER:
+                nxt.extend(c for c in tok.children if c.dep_ in _DEEPER)
+        frontier = nxt
+    return near

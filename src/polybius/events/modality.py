@@ -1,0 +1,198 @@
+"""Whether an event happened: negation, modality, conditions, tense, reported speech and
+historical background, read off the dependency parse of the verb that carries the event.
+
+Every function takes the *governing verb* of an event (the trigger itself for a verbal event,
+the light verb for "held talks", the frame verb's clause for an embedded event) and returns a
+short reason string or ``None``, so the extractor can record why a candidate was dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from polybius.events.lexicon import Lexicon
+
+__all__ = [
+    "clause_verb",
+    "conditional",
+    "historical_year",
+    "hypothetical",
+    "is_future",
+    "negation",
+    "reported_by",
+    "tense_of",
+]
+
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
+# Dependencies that link a verb to the clause it belongs to (we climb them to find the
+# auxiliaries and conditions that govern a verb without crossing into another clause).
+_SAME_CLAUSE = frozenset({"xcomp", "conj"})
+# Links climbed to find the verb of saying a clause is reported by.
+_CLIMB = frozenset({"xcomp", "conj", "ccomp", "pcomp", "prep", "pobj", "advcl"})
+
+
+def clause_verb(token: Token) -> Token:
+    """The verb of the clause ``token`` belongs to (itself when it is a verb)."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 6:
+        token = token.head
+        seen += 1
+    return token
+
+
+def negation(verb: Token, lexicon: Lexicon, *, noun: Token | None = None) -> str | None:
+    """'not', 'never', "n't" on the verb, 'no' on the event noun, or 'without' over it."""
+    neg = lexicon.words("negation")
+    for child in verb.children:
+        if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in ("never",)):
+            return f"negated ({child.text})"
+    if noun is not None:
+        for child in noun.children:
+            if child.dep_ in ("det", "neg") and child.lower_ in ("no", "neither"):
+                return f"negated ({child.text})"
+    # "without meeting", "without a ceasefire"
+    for tok in (verb, noun):
+        if tok is None:
+            continue
+        head = tok.head
+        if tok.dep_ in ("pcomp", "pobj") and head.lower_ == "without" and "without" in neg:
+            return "negated (without)"
+    return None
+
+
+def hypothetical(verb: Token, lexicon: Lexicon, *, reported: bool = False) -> str | None:
+    """A modal ('could', 'may', 'would') on the verb or on the verb its clause hangs from.
+
+    'would' under a verb of reporting is the future of the past ("said it would hold talks"):
+    an announced intention, not a hypothesis.
+    """
+    modal = lexicon.words("hypothetical")
+    token: Token | None = verb
+    for _ in range(3):
+        if token is None:
+            break
+        for child in token.children:
+            lemma = child.lower_
+            if child.dep_ == "aux" and lemma in modal:
+                if lemma == "would" and reported:
+                    continue
+                return f"hypothetical ({child.text})"
+            if child.dep_ == "advmod" and lemma in modal:
+                return f"hypothetical ({child.text})"
+        token = token.head if token.dep_ in _SAME_CLAUSE and token.head.i != token.i else None
+    return None
+
+
+def conditional(verb: Token, lexicon: Lexicon) -> str | None:
+    """The verb's clause is a condition: 'if they attack', 'unless talks resume'."""
+    marks = lexicon.words("conditional")
+    token: Token | None = verb
+    for _ in range(3):
+        if token is None:
+            break
+        for child in token.children:
+            if child.dep_ == "mark" and child.lower_ in marks:
+                return f"conditional ({child.text})"
+        token = token.head if token.dep_ in _SAME_CLAUSE and token.head.i != token.i else None
+    return None
+
+
+def is_future(verb: Token, lexicon: Lexicon, *, reported: bool = False) -> str | None:
+    """'will meet', 'is to sign', 'plans to visit', 'is expected to attend' -> the cue word."""
+    future = lexicon.words("future")
+    planners = lexicon.words("futureverb")
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in future:
+            return child.lower_
+        if reported and child.dep_ == "aux" and child.lower_ == "would":
+            return "would"
+    # "talks are expected to resume": an event noun whose clause verb plans ahead
+    if verb.lemma_.lower() in planners and any(c.dep_ == "xcomp" for c in verb.children):
+        return verb.lemma_.lower()
+    if verb.dep_ in ("xcomp", "ccomp"):
+        head = verb.head
+        if head.lemma_.lower() in planners:
+            return head.lemma_.lower()
+        if verb.dep_ == "ccomp":
+            return None
+        # "is to sign": the infinitive hangs from a bare form of "be"
+        if head.lemma_ == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return "is to"
+        for child in head.children:
+            if child.dep_ == "aux" and child.lower_ in future:
+                return child.lower_
+    return None
+
+
+def tense_of(verb: Token, lexicon: Lexicon, *, reported: bool = False) -> str | None:
+    """'past' | 'present' | 'future' from the verb's tag and its auxiliaries."""
+    if is_future(verb, lexicon, reported=reported):
+        return "future"
+    tag = verb.tag_
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    aux_tags = {a.tag_ for a in auxes}
+    aux_lemmas = {a.lemma_.lower() for a in auxes}
+    if tag == "VBD":
+        return "past"
+    if "VBD" in aux_tags:  # "was held", "had met", "did meet"
+        return "past"
+    if tag == "VBN" and "have" in aux_lemmas:  # "has met": reported as done
+        return "past"
+    if tag in ("VBZ", "VBP") or aux_tags & {"VBZ", "VBP"}:
+        return "present"
+    if tag == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
+        return None  # takes the tense of its head; the when stage reads the sentence
+    if tag == "VBN" and verb.dep_ in ("acl", "amod"):
+        return "past"
+    return None
+
+
+def reported_by(verb: Token, lexicon: Lexicon) -> tuple[str, Token] | None:
+    """The claim or report verb whose complement the event's clause is, and its kind.
+
+    Returns ``("claim", verb)`` or ``("report", verb)``; ``None`` when the event's clause is
+    not the complement of a verb of saying.
+    """
+    claims = lexicon.words("claim")
+    reports = lexicon.words("report")
+    token = verb
+    # Climb from the event's verb to the clause that hangs from a verb of saying, through
+    # coordination, infinitives and prepositional complements ("alleged that the army helped
+    # to plan ...") but never above a verb of saying.
+    for _ in range(8):
+        head = token.head
+        if head.i == token.i:
+            break
+        lemma = head.lemma_.lower()
+        if token.dep_ in ("ccomp", "parataxis", "advcl", "dobj", "xcomp") and (
+            lemma in claims or lemma in reports
+        ):
+            return ("claim" if lemma in claims else "report", head)
+        if token.dep_ in _CLIMB:
+            token = head
+            continue
+        break
+    return None
+
+
+def historical_year(tokens: list[Token], year: int | None) -> str | None:
+    """A year before the dateline's previous year in 'in 1988'/'during the 1990s' on the event.
+
+    ``tokens`` are the event's verb and noun; only their own prepositional phrases count, so a
+    passing mention of a year elsewhere in the sentence does not drop the event.
+    """
+    if year is None:
+        return None
+    for token in tokens:
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "since", "until"):
+                continue
+            for sub in prep.subtree:
+                match = _YEAR.match(sub.text)
+                if match and int(match.group(1)) < year - 1:
+                    return f"historical background ({prep.text} {sub.text})"
+    return None
