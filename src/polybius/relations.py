@@ -43,9 +43,11 @@ __all__ = [
     "country_name",
     "fetch",
     "net_index",
+    "places",
     "relations",
     "resolve_side",
     "sparkline",
+    "timeline",
     "top",
 ]
 
@@ -68,6 +70,8 @@ _STEP = {
     "year": "INTERVAL 1 YEAR",
 }
 _CODE = re.compile(r"^[A-Z]{3}[A-Z0-9]*$")
+# PLOVER's non-state "country" codes, which may open an actor code (IGOUNO, NGOHRI...).
+_NON_STATE = frozenset(["IGO", "NGO", "MNC", "UNO", "EUR", "ISM", "IMG"])
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -75,25 +79,21 @@ _SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def fetch(store: Any, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    """Run a read-only query and return rows as dicts.
+    """Run a read-only query and return rows as dicts (E065 when DuckDB refuses it).
 
-    ``store`` is a :class:`polybius.store.Store` (its public ``query``), or a bare DuckDB
+    ``store`` is a :class:`polybius.store.Store` (its connection ``con``) or a bare DuckDB
     connection (the benchmarks use one). Parameters are always bound.
     """
     import duckdb
 
-    if isinstance(store, duckdb.DuckDBPyConnection):
-        cur = store.execute(sql, list(params))
+    con = store if isinstance(store, duckdb.DuckDBPyConnection) else store.con
+    try:
+        cur = con.execute(sql, list(params))
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-    result = store.query(sql, list(params))
-    if hasattr(result, "fetchall") and hasattr(result, "description"):
-        cols = [d[0] for d in result.description]
-        return [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
-    rows = list(result)
-    if rows and not isinstance(rows[0], dict):
-        raise TypeError("Store.query must return dicts or a cursor")
-    return rows
+    except duckdb.Error as err:
+        path = getattr(store, "path", ":memory:")
+        raise make_error("E065", path=path, detail=str(err).splitlines()[0]) from err
 
 
 def _event_filter_sql(store: Any) -> str:
@@ -169,7 +169,7 @@ def resolve_side(text: str) -> Side:
     iso3 = _name_index().get(raw.casefold())
     if iso3:
         return Side(iso3, "country", country_name(iso3))
-    if _CODE.match(upper):
+    if _CODE.match(upper) and len(upper) <= 15 and (upper[:3] in _country_names() or upper[:3] in _NON_STATE):
         label = country_name(upper[:3])
         return Side(upper, "code", f"{label} {upper[3:]}" if label != upper[:3] else upper)
     raise make_error(
@@ -250,12 +250,12 @@ class RelationsResult:
 
 
 _METRICS_SQL = """
-    count(DISTINCT event_key) AS events,
+    count(*) AS events,
     coalesce(sum(mentions), 0) AS mentions,
-    count(DISTINCT event_key) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
-    count(DISTINCT event_key) FILTER (WHERE quad_class = 2) AS material_cooperation,
-    count(DISTINCT event_key) FILTER (WHERE quad_class = 3) AS verbal_conflict,
-    count(DISTINCT event_key) FILTER (WHERE quad_class = 4) AS material_conflict,
+    count(*) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
+    count(*) FILTER (WHERE quad_class = 2) AS material_cooperation,
+    count(*) FILTER (WHERE quad_class = 3) AS verbal_conflict,
+    count(*) FILTER (WHERE quad_class = 4) AS material_conflict,
     round(coalesce(sum(goldstein), 0), 4) AS goldstein_sum,
     round(avg(goldstein), 4) AS goldstein_mean
 """
@@ -275,11 +275,18 @@ def _real_events_cte(store: Any, a: Side, b: Side, start: date | None, end: date
         WHERE date IS NOT NULL
           AND (CAST(? AS DATE) IS NULL OR date >= CAST(? AS DATE))
           AND (CAST(? AS DATE) IS NULL OR date <= CAST(? AS DATE)){_event_filter_sql(store)}
-    ), real_ AS (
-        SELECT event_key, direction, min(date) AS date, mode(quad_class) AS quad_class,
-               avg(goldstein) AS goldstein, mode(plover) AS plover, count(*) AS mentions
-        FROM mentions_ WHERE direction IS NOT NULL
-        GROUP BY event_key, direction
+    ), dir_ AS (SELECT * FROM mentions_ WHERE direction IS NOT NULL),
+    -- one row per real event and direction, plus one per real event for 'both' (a cluster
+    -- may hold reports of either direction, as "A met B" and "B met A" are one meeting).
+    -- A cluster's reports share their type (dedup's rule), so min() just picks it; mode()
+    -- would cost a join per aggregate.
+    real_ AS (
+        SELECT event_key, direction, min(date) AS date, min(quad_class) AS quad_class,
+               avg(goldstein) AS goldstein, min(plover) AS plover, count(*) AS mentions
+        FROM dir_ GROUP BY event_key, direction
+        UNION ALL
+        SELECT event_key, 'both', min(date), min(quad_class), avg(goldstein), min(plover), count(*)
+        FROM dir_ GROUP BY event_key
     )"""
     return sql, [*p1, *p2, *p3, *p4, start, start, end, end]
 
@@ -302,9 +309,8 @@ def relations(
 
     series_sql = f"""{cte},
     agg AS (
-        SELECT CAST(date_trunc(?, date) AS DATE) AS period, coalesce(direction, 'both') AS direction,
-               {_METRICS_SQL}
-        FROM real_ GROUP BY GROUPING SETS ((period, direction), (period))
+        SELECT CAST(date_trunc(?, date) AS DATE) AS period, direction, {_METRICS_SQL}
+        FROM real_ GROUP BY period, direction
     ), bounds AS (
         SELECT coalesce(CAST(date_trunc(?, CAST(? AS DATE)) AS DATE), min(period)) AS lo,
                coalesce(CAST(date_trunc(?, CAST(? AS DATE)) AS DATE), max(period)) AS hi
@@ -329,14 +335,13 @@ def relations(
         _finish(row)
 
     totals_sql = f"""{cte}
-    SELECT coalesce(direction, 'both') AS direction, {_METRICS_SQL},
-           min(date) AS first_date, max(date) AS last_date
-    FROM real_ GROUP BY GROUPING SETS ((direction), ())
+    SELECT direction, {_METRICS_SQL}, min(date) AS first_date, max(date) AS last_date
+    FROM real_ GROUP BY direction
     """
     type_sql = f"""{cte}
-    SELECT coalesce(direction, 'both') AS direction, plover, count(DISTINCT event_key) AS events,
+    SELECT direction, plover, count(*) AS events,
            sum(mentions) AS mentions
-    FROM real_ GROUP BY GROUPING SETS ((direction, plover), (plover))
+    FROM real_ GROUP BY direction, plover
     ORDER BY events DESC, plover
     """
     totals: dict[str, dict[str, Any]] = {d: _empty_totals() for d in DIRECTIONS}
@@ -395,37 +400,33 @@ def top(
     if not 1 <= limit <= 10_000:
         raise make_error("E066", name="limit", value=limit, detail="expected 1..10000")
     start_d, end_d = _check_date("from", start), _check_date("to", end)
-    # Whitelisted grouping expressions: one per kind, never user text.
-    keys = {
-        "dyad": "[least(actor_country, recipient_country), greatest(actor_country, recipient_country)]",
-        "actor": "[coalesce(actor_code, actor_country)]",
-        "country": "list_distinct([actor_country, recipient_country])",
-        "type": "[plover]",
+    # Whitelisted key expressions: one per kind, never user text.
+    keyed = {
+        "dyad": "SELECT CASE WHEN a < r THEN a || '-' || r ELSE r || '-' || a END AS key, k, q, g FROM m "
+                "WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r",
+        "actor": "SELECT coalesce(code, a) AS key, k, q, g FROM m WHERE coalesce(code, a) IS NOT NULL",
+        "country": "SELECT a AS key, k, q, g FROM m WHERE a IS NOT NULL UNION ALL "
+                   "SELECT r AS key, k, q, g FROM m WHERE r IS NOT NULL AND r IS DISTINCT FROM a",
+        "type": "SELECT plover AS key, k, q, g FROM m WHERE plover IS NOT NULL",
     }
-    need = {
-        "dyad": "actor_country IS NOT NULL AND recipient_country IS NOT NULL AND actor_country <> recipient_country",
-        "actor": "coalesce(actor_code, actor_country) IS NOT NULL",
-        "country": "coalesce(actor_country, recipient_country) IS NOT NULL",
-        "type": "plover IS NOT NULL",
-    }
+    # Two steps, both plain GROUP BYs: mentions -> real events per key, then real events -> key
+    # (cheaper than count(DISTINCT ...) over a million rows).
     sql = f"""
-    WITH mentions_ AS (
-        SELECT coalesce(cluster_id, id) AS event_key, {keys[by]} AS keys, quad_class, goldstein
+    WITH m AS (
+        SELECT coalesce(cluster_id, id) AS k, actor_country AS a, recipient_country AS r,
+               actor_code AS code, plover, quad_class AS q, goldstein AS g
         FROM events
-        WHERE {need[by]}
-          AND (CAST(? AS DATE) IS NULL OR date >= CAST(? AS DATE))
+        WHERE (CAST(? AS DATE) IS NULL OR date >= CAST(? AS DATE))
           AND (CAST(? AS DATE) IS NULL OR date <= CAST(? AS DATE)){_event_filter_sql(store)}
-    ), exploded AS (
-        SELECT {"array_to_string(keys, '-')" if by == "dyad" else "unnest(keys)"} AS key,
-               event_key, quad_class, goldstein
-        FROM mentions_
+    ), keyed AS ({keyed[by]}),
+    real_ AS (
+        SELECT key, k, any_value(q) AS q, count(*) AS n, sum(g) AS gs FROM keyed GROUP BY key, k
     )
-    SELECT key, count(DISTINCT event_key) AS events, count(*) AS mentions,
-           count(DISTINCT event_key) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,
-           count(DISTINCT event_key) FILTER (WHERE quad_class IN (3, 4)) AS conflict,
-           round(avg(goldstein), 4) AS goldstein_mean
-    FROM exploded WHERE key IS NOT NULL
-    GROUP BY key ORDER BY events DESC, mentions DESC, key LIMIT ?
+    SELECT key, count(*) AS events, sum(n) AS mentions,
+           count(*) FILTER (WHERE q IN (1, 2)) AS cooperation,
+           count(*) FILTER (WHERE q IN (3, 4)) AS conflict,
+           round(sum(gs) / sum(n), 4) AS goldstein_mean
+    FROM real_ GROUP BY key ORDER BY events DESC, mentions DESC, key LIMIT ?
     """
     rows = fetch(store, sql, [start_d, start_d, end_d, end_d, limit])
     for row in rows:
@@ -467,3 +468,61 @@ def sparkline(values: list[float | int | None]) -> str:
         else:
             out.append(_SPARKS[round((v - lo) / span * (len(_SPARKS) - 1))])
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- overall views
+
+
+def timeline(store: Any, flt: Any = None, *, by: str = "month") -> list[dict[str, Any]]:
+    """All selected events (an :class:`polybius.export.EventFilter`) per period: real events,
+    mentions, cooperation, conflict and the net index; gaps filled with zeros."""
+    from polybius.export import EventFilter
+
+    by = _check_period(by)
+    where, params = (flt or EventFilter()).sql("e")
+    sql = f"""
+    WITH real_ AS (
+        SELECT coalesce(e.cluster_id, e.id) AS event_key, min(e.date) AS date,
+               any_value(e.quad_class) AS quad_class, avg(e.goldstein) AS goldstein, count(*) AS mentions
+        FROM events e WHERE e.date IS NOT NULL AND {where}{_event_filter_sql(store).replace("coalesce(", "coalesce(e.")}
+        GROUP BY 1
+    ), agg AS (
+        SELECT CAST(date_trunc(?, date) AS DATE) AS period, count(*) AS events, sum(mentions) AS mentions,
+               count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,
+               count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict,
+               round(avg(goldstein), 4) AS goldstein_mean
+        FROM real_ GROUP BY 1
+    ), spine AS (
+        SELECT CAST(unnest(generate_series(CAST(min(period) AS TIMESTAMP), CAST(max(period) AS TIMESTAMP), {_STEP[by]})) AS DATE) AS period
+        FROM agg HAVING count(*) > 0
+    )
+    SELECT strftime(s.period, '%Y-%m-%d') AS period, coalesce(events, 0) AS events,
+           coalesce(mentions, 0) AS mentions, coalesce(cooperation, 0) AS cooperation,
+           coalesce(conflict, 0) AS conflict, goldstein_mean
+    FROM spine s LEFT JOIN agg USING (period) ORDER BY s.period
+    """
+    rows = fetch(store, sql, [*params, by])
+    for row in rows:
+        row["mentions"] = int(row["mentions"])
+        row["net"] = net_index(row["cooperation"], row["conflict"])
+        if row["goldstein_mean"] is not None:
+            row["goldstein_mean"] = float(row["goldstein_mean"])
+    return rows
+
+
+def places(store: Any, flt: Any = None, *, limit: int = 2000) -> list[dict[str, Any]]:
+    """Event places for a map: one row per (place, lat, lon) with real events and the share
+    of conflict; only places the coder resolved to coordinates."""
+    from polybius.export import EventFilter
+
+    where, params = (flt or EventFilter()).sql("e")
+    sql = f"""
+    SELECT e.loc_name AS name, e.loc_country AS country, round(e.lat, 4) AS lat, round(e.lon, 4) AS lon,
+           count(DISTINCT coalesce(e.cluster_id, e.id)) AS events, count(*) AS mentions,
+           count(DISTINCT coalesce(e.cluster_id, e.id)) FILTER (WHERE e.quad_class IN (1, 2)) AS cooperation,
+           count(DISTINCT coalesce(e.cluster_id, e.id)) FILTER (WHERE e.quad_class IN (3, 4)) AS conflict
+    FROM events e
+    WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {where}{_event_filter_sql(store)}
+    GROUP BY ALL ORDER BY events DESC, name LIMIT ?
+    """
+    return fetch(store, sql, [*params, int(limit)])
