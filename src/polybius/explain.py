@@ -32,10 +32,8 @@ def _actor(actor: Any) -> dict[str, Any] | None:
 
 def explain_article(coder: Coder, article: Article) -> dict[str, Any]:
     """A JSON-ready explanation of one article, sentence by sentence."""
-    doc = coder.nlp(article.text)
-    coded = coder.code_doc(doc, article)
-    mentions = coder.resolver.resolve(doc, article)
-    candidates = coder.extractor.extract(doc, mentions, article)
+    analysis = coder.analyse(coder.nlp(article.text), article)
+    doc, coded, mentions, candidates = analysis.doc, analysis.coded, analysis.mentions, analysis.candidates
     events_by_sentence: dict[int, list[dict[str, Any]]] = {}
     for event in coded.events:
         events_by_sentence.setdefault(event.evidence.sentence_index, []).append(event.to_dict())
@@ -84,6 +82,7 @@ def explain_article(coder: Coder, article: Article) -> dict[str, Any]:
             "dateline_place": article.dateline_place,
         },
         "sentences": sentences,
+        "places": analysis.places.explain(),
         "events": len(coded.events),
     }
 
@@ -129,4 +128,17 @@ def render_explanation(report: dict[str, Any]) -> str:
                 + (f" at {loc.get('name')}, {loc.get('country')} ({loc.get('basis')})" if loc else "")
                 + f"  confidence {event['confidence']}"
             )
+    places = report.get("places") or {}
+    toponyms = [t for t in places.get("toponyms", []) if t.get("candidates")]
+    if toponyms:
+        lines += ["", "places (best candidates, highest score first):"]
+        seen: set[str] = set()
+        for top in toponyms:
+            if top["text"] in seen:
+                continue
+            seen.add(top["text"])
+            ranked = ", ".join(
+                f"{c['name']} {c['country']} ({c['kind']}, {c['score']:.1f})" for c in top["candidates"][:3]
+            )
+            lines.append(f"    {top['text']}: {ranked}")
     return "\n".join(lines)

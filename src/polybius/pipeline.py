@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from polybius import __version__
@@ -22,11 +23,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from polybius.actors import ActorResolver
+    from polybius.actors import ActorMentions, ActorResolver
     from polybius.events import Candidate, EventExtractor
-    from polybius.where import Locator
+    from polybius.where import Locator, PlaceContext
 
-__all__ = ["CODER", "Coder"]
+__all__ = ["CODER", "Analysis", "Coder"]
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ class Coder:
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
         """Run every stage after nlp on an already parsed ``doc``."""
+        return self.analyse(doc, article).coded
+
+    def analyse(self, doc: Doc, article: Article) -> Analysis:
+        """Every stage's output for one parsed article: what ``explain`` shows."""
         from polybius.ontology import cameo_entry
         from polybius.when import resolve_event_date
 
@@ -152,7 +157,19 @@ class Coder:
                 continue
             seen.add(event.id)
             events.append(event)
-        return CodedArticle(article=article, events=tuple(events), dropped=tuple(dropped))
+        coded = CodedArticle(article=article, events=tuple(events), dropped=tuple(dropped))
+        return Analysis(doc=doc, mentions=mentions, candidates=candidates, places=place_context, coded=coded)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What each stage found in one article (the coded result included)."""
+
+    doc: Doc
+    mentions: ActorMentions
+    candidates: list[Candidate]
+    places: PlaceContext
+    coded: CodedArticle
 
 
 def _dropped_record(cand: Candidate, reason: str) -> dict[str, Any]:

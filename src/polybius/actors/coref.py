@@ -60,7 +60,7 @@ def salient_countries(groups: list[_Group], anchors: list[_Anchor], limit: int =
             if iso and is_country_code(iso):
                 counts[iso] += 1
                 first.setdefault(iso, group.start)
-    ranked = sorted(counts, key=lambda iso: (-counts[iso], first[iso]))
+    ranked = sorted(counts, key=lambda iso: (-counts[iso], first[iso], iso))
     return ranked[:limit]
 
 

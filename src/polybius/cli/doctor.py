@@ -36,8 +36,11 @@ def _check_data() -> tuple[bool, str]:
     from polybius.ontology import cameo_codes
 
     lexicon = load_lexicon()
+    codes = {t.cameo for t in lexicon.triggers}
     ActorDictionary.bundled()
-    return True, f"bundled data: {len(cameo_codes())} CAMEO codes, {len(lexicon)} trigger entries, actor dictionary"
+    return True, (
+        f"bundled data: {len(cameo_codes())} CAMEO codes; {len(lexicon.triggers)} triggers for {len(codes)} codes; actor dictionary"
+    )
 
 
 def _check_gazetteer(build: bool) -> tuple[bool, str]:
@@ -61,9 +64,9 @@ def _check_store(db: str | None) -> tuple[bool, str]:
     from pathlib import Path
 
     from polybius.errors import PolybiusError
-    from polybius.store import Store, default_db_path
+    from polybius.store import Store, default_path
 
-    path = Path(db) if db else default_db_path()
+    path = Path(db) if db else default_path()
     if not path.exists():
         return True, f"database {path} does not exist yet (polybius ingest creates it)"
     try:
