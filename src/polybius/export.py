@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from polybius.errors import make_error
-from polybius.relations import fetch
+from polybius.relations import check_date, fetch
 
 __all__ = [
     "CSV_COLUMNS",
@@ -72,15 +72,6 @@ class EventFilter:
                 raise make_error("E066", name=name, value=value, detail="expected an ISO alpha-3 code such as AZE")
             return text
 
-        def day(name: str, value: Any) -> date | None:
-            if value in (None, ""):
-                return None
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(str(value))
-            except ValueError as err:
-                raise make_error("E066", name=name, value=value, detail="expected YYYY-MM-DD") from err
 
         dyad = values.get("dyad")
         if dyad not in (None, ""):
@@ -97,7 +88,7 @@ class EventFilter:
                 raise make_error("E066", name="type", value=values.get("type"), detail="expected a PLOVER type (CONSULT) or a CAMEO code (040)")
         else:
             kind = None
-        start, end = day("from", values.get("start")), day("to", values.get("end"))
+        start, end = check_date("from", values.get("start")), check_date("to", values.get("end"))
         if start and end and start > end:
             raise make_error("E066", name="from", value=str(start), detail="after 'to'")
         article = values.get("article_id")

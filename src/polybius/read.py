@@ -36,7 +36,9 @@ __all__ = [
     "Limits",
     "article_from_record",
     "article_from_text",
+    "expand_paths",
     "extract_html",
+    "file_suffix",
     "parse_date",
     "read_paths",
 ]
@@ -86,7 +88,7 @@ def read_paths(
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _read_stream(stream, "<stdin>", date=date, encoding=encoding, limits=limits)
             continue
-        files = _expand(spec)
+        files = expand_paths(spec)
         if files is None:
             yield Failure("E001", str(InputError("E001", path=spec)), spec)
             continue
@@ -94,7 +96,8 @@ def read_paths(
             yield from read_file(path, date=date, encoding=encoding, limits=limits)
 
 
-def _expand(spec: str) -> list[Path] | None:
+def expand_paths(spec: str) -> list[Path] | None:
+    """The files of a path, folder (recursive, sorted, hidden files skipped) or glob; None if none."""
     path = Path(spec)
     if path.is_dir():
         found = [
@@ -102,7 +105,7 @@ def _expand(spec: str) -> list[Path] | None:
             for p in sorted(path.rglob("*"))
             if p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            and _suffix(p) in KNOWN_SUFFIXES - {""}
+            and file_suffix(p) in KNOWN_SUFFIXES - {""}
             and p.name.lower() != "readme.md"
         ]
         return found
@@ -114,7 +117,8 @@ def _expand(spec: str) -> list[Path] | None:
     return None
 
 
-def _suffix(path: Path) -> str:
+def file_suffix(path: Path) -> str:
+    """The format suffix: ``.jsonl.gz`` for compressed files, else the last suffix."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         return "".join(suffixes[-2:]) if len(suffixes) > 1 else ".gz"
@@ -130,15 +134,15 @@ def read_file(
 ) -> Iterator[Article | Failure]:
     """Read one file by its suffix."""
     where = str(path)
-    suffix = _suffix(path)
+    suffix = file_suffix(path)
     try:
-        if suffix in {".jsonl.gz", ".ndjson.gz", ".json.gz"}:
+        if suffix in {".jsonl.gz", ".ndjson.gz"}:
             with gzip.open(path, "rb") as fh:
                 yield from _read_jsonl(fh, where, date=date, encoding=encoding, limits=limits)
         elif suffix in JSONL_SUFFIXES:
             with open(path, "rb") as fh:
                 yield from _read_jsonl(fh, where, date=date, encoding=encoding, limits=limits)
-        elif suffix == ".json":
+        elif suffix in {".json", ".json.gz"}:
             yield from _read_json(path, date=date, encoding=encoding, limits=limits)
         elif suffix == ".parquet":
             yield from _read_parquet(path, date=date, limits=limits)
@@ -201,7 +205,7 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         # UTF-16 text has NULs too; it is still not UTF-8, and saying "binary" would mislead.
-        return not (head[:2] in (b"\xff\xfe", b"\xfe\xff"))
+        return head[:2] not in (b"\xff\xfe", b"\xfe\xff")
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
     return control / len(head) > 0.05
 
@@ -276,6 +280,10 @@ def _build(
     return article
 
 
+# What may follow YYYY-MM-DD in a timestamp: nothing, or a time ("T10:00:00Z", " 10:00 UTC").
+_DATE_TAIL = re.compile(r"(?:[T ]\d{2}:\d{2}[0-9:.,]*\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?", re.IGNORECASE)
+
+
 def parse_date(value: Any, *, where: str = "") -> date | None:
     """YYYY-MM-DD (or an ISO timestamp, or YYYYMMDD) -> date; None for empty; E009/E012 else."""
     if value is None or value == "":
@@ -289,8 +297,10 @@ def parse_date(value: Any, *, where: str = "") -> date | None:
         try:
             if re.fullmatch(r"\d{8}", text):
                 parsed = datetime.strptime(text, "%Y%m%d").date()
-            else:
+            elif _DATE_TAIL.fullmatch(text[10:]):
                 parsed = date.fromisoformat(text[:10])
+            else:  # "2019-01-01' OR 1=1": a date with junk after it is not a date
+                raise ValueError(text)
         except ValueError as err:
             raise InputError("E009", value=text) from err
     if not 1000 <= parsed.year <= 2999:
@@ -479,7 +489,7 @@ class _MainText(HTMLParser):
         self.paragraphs: list[str] = []
         self.blocks: list[str] = []
         self.block: list[str] = []
-        self.title: str | None = None
+        self.title_parts: list[str] = []  # joined once at the end: += per chunk is quadratic
         self.in_title = False
         self.meta: dict[str, str] = {}
         self.time: str | None = None
@@ -523,7 +533,7 @@ class _MainText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
-            self.title = ((self.title or "") + data).strip()
+            self.title_parts.append(data)
             return
         if self.skip_depth:
             return
@@ -544,6 +554,10 @@ class _MainText(HTMLParser):
         self.block = []
         if text:
             self.blocks.append(text)
+
+    @property
+    def title(self) -> str | None:
+        return " ".join("".join(self.title_parts).split()) or None
 
     def result(self) -> str:
         self._flush_paragraph()
@@ -566,11 +580,21 @@ def _strip_unterminated(html: str) -> str:
     return html
 
 
+# CPython's parser (before 3.13) raises AssertionError on a marked section "<![" that is not
+# one of these keywords ("<![foo]>", "<![" + junk): escape such a "<![" so it is text.
+_BAD_MARKED_SECTION = re.compile(
+    r"<!\[(?!(?:cdata|temp|ignore|include|rcdata|if|else|endif)(?![-_.a-z0-9]))", re.IGNORECASE
+)
+
+
 def extract_html(html: str) -> tuple[str, dict[str, str | None]]:
     """Main text and metadata (title, date, author, url) of an HTML page."""
     parser = _MainText()
-    parser.feed(_strip_unterminated(html))
-    parser.close()
+    try:
+        parser.feed(_BAD_MARKED_SECTION.sub("&lt;![", _strip_unterminated(html)))
+        parser.close()
+    except AssertionError:  # any other markup the standard parser asserts on: keep what it read
+        log.debug("HTML parser gave up part-way; using the text read so far")
     meta = parser.meta
     info = {
         "title": meta.get("og:title") or parser.title,

@@ -12,7 +12,7 @@ import click
 
 from polybius.records import Failure
 
-__all__ = ["EVENT_FORMATS", "emit_events", "event_format_option", "flat_event", "report_failure"]
+__all__ = ["EVENT_FORMATS", "date_callback", "emit_events", "event_format_option", "flat_event", "report_failure"]
 
 EVENT_FORMATS = ("table", "jsonl", "json", "csv")
 
@@ -23,6 +23,19 @@ CSV_COLUMNS = (
     "location_name", "location_country", "lat", "lon", "trigger", "sentence_index",
     "evidence", "confidence",
 )
+
+
+def date_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Click callback: YYYY-MM-DD -> date, with the catalogue's message when it is not one."""
+    if value is None:
+        return None
+    from polybius.errors import InputError
+    from polybius.read import parse_date
+
+    try:
+        return parse_date(value)
+    except InputError as err:
+        raise click.BadParameter(str(err)) from err
 
 
 def event_format_option(default: str | None = None) -> Callable[[Any], Any]:

@@ -8,21 +8,11 @@ from typing import Any
 
 import click
 
-from polybius.cli._output import emit_events, event_format_option, report_failure
+from polybius.cli._output import date_callback, emit_events, event_format_option, report_failure
 
 __all__ = ["code", "explain", "input_options", "read_inputs"]
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from polybius.errors import InputError
-    from polybius.read import parse_date
-
-    try:
-        return parse_date(value)
-    except InputError as err:
-        raise click.BadParameter(str(err)) from err
 
 
 def input_options(func: Any) -> Any:
@@ -30,7 +20,7 @@ def input_options(func: Any) -> Any:
     func = click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
                         help="Extra actor dictionary (TSV, see docs/ACTORS.md); may be repeated.")(func)
     func = click.option("--encoding", default=None, help="Decode inputs with this encoding instead of UTF-8.")(func)
-    func = click.option("--date", "dateline", callback=_parse_date, default=None, metavar="YYYY-MM-DD",
+    func = click.option("--date", "dateline", callback=date_callback, default=None, metavar="YYYY-MM-DD",
                         help="Dateline for articles that state none.")(func)
     func = click.argument("paths", nargs=-1, required=True)(func)
     return func

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from polybius.cli._output import emit_events, event_format_option
+from polybius.cli._output import date_callback, emit_events, event_format_option
 
 __all__ = ["events", "format_summary", "ingest"]
 
@@ -20,16 +20,6 @@ EXIT_USAGE = 2
 EXIT_STORE = 3
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from polybius.errors import InputError
-    from polybius.read import parse_date
-
-    try:
-        return parse_date(value)
-    except InputError as err:
-        raise click.BadParameter(str(err)) from err
 
 
 def _open_store(db: str | None, *, read_only: bool) -> Any:
@@ -60,7 +50,7 @@ def format_summary(summary: Any, db: Any) -> str:
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Coding processes, each loading the model once (default 1; with --engine dask, 2 local workers).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Run locally, or on a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
-@click.option("--date", "dateline", callback=_parse_date, default=None, metavar="YYYY-MM-DD", help="Dateline for articles that state none.")
+@click.option("--date", "dateline", callback=date_callback, default=None, metavar="YYYY-MM-DD", help="Dateline for articles that state none.")
 @click.option("--encoding", default=None, help="Decode inputs with this encoding instead of UTF-8.")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary; may be repeated.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Articles per transaction (default 64).")
@@ -134,8 +124,8 @@ def ingest(
 @click.option("--dyad", nargs=2, default=None, metavar="A B", help="Events between two countries (either direction).")
 @click.option("--type", "plover", default=None, metavar="PLOVER", help="PLOVER event type, e.g. CONSULT.")
 @click.option("--root", default=None, metavar="NN", help="CAMEO root code, e.g. 04.")
-@click.option("--from", "since", callback=_parse_date, default=None, metavar="YYYY-MM-DD", help="Events on or after this date.")
-@click.option("--to", "until", callback=_parse_date, default=None, metavar="YYYY-MM-DD", help="Events on or before this date.")
+@click.option("--from", "since", callback=date_callback, default=None, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--to", "until", callback=date_callback, default=None, metavar="YYYY-MM-DD", help="Events on or before this date.")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N events.")
 @click.option("--after", default=None, metavar="EVENT_ID", help="Page on: events after this id.")
 @event_format_option()

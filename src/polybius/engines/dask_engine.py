@@ -40,6 +40,7 @@ from polybius.ingest import (
     build_coder,
     code_batch,
 )
+from polybius.read import expand_paths, file_suffix
 from polybius.records import Article, CodedArticle, Event, Failure
 
 if TYPE_CHECKING:
@@ -73,36 +74,6 @@ class Partition:
         return self.end >= 0
 
 
-def _expand(spec: str) -> list[Path] | None:
-    """Files of a path, folder or glob, in the order polybius.read visits them."""
-    import glob
-
-    from polybius.read import KNOWN_SUFFIXES
-
-    path = Path(spec)
-    if path.is_dir():
-        return [
-            p
-            for p in sorted(path.rglob("*"))
-            if p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            and _suffix(p) in KNOWN_SUFFIXES - {""}
-            and p.name.lower() != "readme.md"
-        ]
-    if path.exists():
-        return [path]
-    if glob.has_magic(spec):
-        return [Path(m) for m in sorted(glob.glob(spec, recursive=True)) if Path(m).is_file()] or None
-    return None
-
-
-def _suffix(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        return "".join(suffixes[-2:]) if len(suffixes) > 1 else ".gz"
-    return suffixes[-1] if suffixes else ""
-
-
 def partition_inputs(
     inputs: Iterable[str | Path],
     *,
@@ -123,13 +94,13 @@ def partition_inputs(
         spec = str(raw)
         if spec == "-":
             raise EngineError("E095", detail="the Dask engine cannot read standard input; use --engine local")
-        files = _expand(spec)
+        files = expand_paths(spec)
         if files is None:
             failures.append(Failure("E001", str(InputError("E001", path=spec)), spec))
             continue
         for path in files:
             size = path.stat().st_size
-            if _suffix(path) in _JSONL and size > partition_bytes:
+            if file_suffix(path) in _JSONL and size > partition_bytes:
                 flush()
                 for start in range(0, size, partition_bytes):
                     parts.append(Partition(len(parts), (str(path),), start, min(start + partition_bytes, size)))
