@@ -209,6 +209,7 @@ def _batches(
         articles = [x for x in chunk if isinstance(x, Article)]
         failures = [x for x in chunk if isinstance(x, Failure)]
         stored = store.has_articles(a.id for a in articles)
+        store.release()  # readers in other processes may open the file while this batch is coded
         todo = []
         for article in articles:
             if article.id in stored or article.id in seen:
@@ -310,6 +311,7 @@ def ingest(
 
     def write(batch: _Batch, coded: list[CodedArticle], failures: list[Failure]) -> None:
         result = store.add_batch(coded, run_id=run_id, failures=[*batch.failures, *failures])
+        store.release()
         in_flight.difference_update(a.id for a in batch.articles)
         summary.articles_read += batch.read
         summary.articles_new += result.articles_new

@@ -30,14 +30,23 @@ Readers (relations, export, the API) use :meth:`Store.events` for v1 records, or
 
 Writing is batch-atomic: :meth:`Store.add_batch` writes articles, events, clusters, mentions
 and failures in one transaction, so a crash loses at most the batch in flight and a rerun
-finishes the job with nothing duplicated. DuckDB lets one process hold a file for writing;
-a second gets E061.
+finishes the job with nothing duplicated.
+
+Sharing a file between processes: DuckDB lets one process open a file for writing and no one
+else open it at all meanwhile. So a writable Store also holds a writer lock (``FILE.lock``,
+an flock released by the kernel even on ``kill -9``) for its whole life: a second writer is
+refused with E061 at once, never interleaved. Between batches the writer may
+:meth:`Store.release` the DuckDB file itself, so that readers (the API, ``polybius events``)
+can open it read-only for a moment; the next write reopens it, waiting briefly for readers.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -162,23 +171,120 @@ class BatchResult:
     clusters_new: int
 
 
+# How long an open waits for another process to let go of the DuckDB file: a writer's batch
+# commit or a reader's query takes milliseconds to a second; past this the holder is not
+# between batches but busy for good, and the caller hears E061.
+LOCK_WAIT_SECONDS = 10.0
+
+
+class _WriterLocks:
+    """Process-wide writer locks: one flock per database file, shared by this process's Stores.
+
+    flock conflicts between two descriptors of one process too, so the lock is counted per
+    path; DuckDB itself shares one database instance per path within a process.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held: dict[str, tuple[int, int]] = {}  # path -> (fd, count)
+
+    def acquire(self, path: Path) -> None:
+        key = str(path.resolve())
+        with self._mutex:
+            if key in self._held:
+                fd, count = self._held[key]
+                self._held[key] = (fd, count + 1)
+                return
+            try:
+                fd = os.open(key + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as err:
+                raise StoreError("E060", path=path, detail=f"cannot create its lock file: {err}") from err
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                os.close(fd)
+                raise StoreError("E061", path=path) from err
+            self._held[key] = (fd, 1)
+
+    def release(self, path: Path) -> None:
+        key = str(path.resolve())
+        with self._mutex:
+            if key not in self._held:
+                return
+            fd, count = self._held[key]
+            if count > 1:
+                self._held[key] = (fd, count - 1)
+                return
+            del self._held[key]
+            os.close(fd)  # closing the descriptor drops the flock
+
+
+_WRITER_LOCKS = _WriterLocks()
+
+
 class Store:
-    """A Polybius database. Open for writing by one process at a time; readers may share."""
+    """A Polybius database. One writing process at a time; readers open it between writes."""
 
     def __init__(
-        self, path: str | Path | None = None, *, read_only: bool = False, memory_limit: str | None = None
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = None,
+        lock_wait: float = LOCK_WAIT_SECONDS,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
         self.memory_limit = memory_limit or os.environ.get("POLYBIUS_DB_MEMORY") or DEFAULT_MEMORY_LIMIT
+        self.lock_wait = lock_wait
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._writer = False
+        self._closed = False
         self._check_file()
-        self.con = self._connect()
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError("E060", path=self.path, detail=str(err)) from err
+            _WRITER_LOCKS.acquire(self.path)
+            self._writer = True
         try:
+            self._con = self._connect_waiting()
             self._migrate()
+            self._seq = self._max_seq()
         except BaseException:
-            self.con.close()
+            self.close()
             raise
-        self._seq = self._max_seq()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, reopened (waiting for readers) after :meth:`release`."""
+        if self._con is None:
+            if self._closed:
+                raise StoreError("E060", path=self.path, detail="the store is closed")
+            self._con = self._connect_waiting()
+        return self._con
+
+    def release(self) -> None:
+        """Let go of the DuckDB file until the next operation, keeping the writer lock.
+
+        Ingest calls this between batches so that readers in other processes get a turn.
+        """
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def _connect_waiting(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.02
+        while True:
+            try:
+                return self._connect()
+            except StoreError as err:
+                if err.code != "E061" or time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -270,10 +376,13 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
-        con = getattr(self, "con", None)
-        if con is not None:
-            con.close()
-            self.con = None  # type: ignore[assignment]
+        self._closed = True
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._writer:
+            _WRITER_LOCKS.release(self.path)
+            self._writer = False
 
     def __enter__(self) -> Store:
         return self

@@ -22,7 +22,8 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,8 @@ class Limits:
     max_concurrent_coding: int = 2
     max_page: int = 500
     default_page: int = 50
+    # How long a request waits for an ingest in another process to commit its batch.
+    lock_wait: float = 10.0
 
 
 class _BodyLimit:
@@ -135,24 +138,45 @@ class _State:
         self.read_only = read_only
         self.coder_factory = coder_factory
         self.limits = limits
-        self._store: Any = None
         self._coder: Any = None
         self._open_lock = threading.Lock()
-        self.write_lock = threading.Lock()
+        self._access = _ReadersWriter()
+        self._created = False
         self.coding = asyncio.Semaphore(limits.max_concurrent_coding)
 
-    def store(self) -> Any:
-        if self._store is None:
+    # The database is opened per request and closed after it, never held: DuckDB lets no other
+    # process open a file that one process holds, and an ingest in another process must get it
+    # back between its batches (it waits for readers; readers wait for its batch to commit).
+
+    def _open(self, *, read_only: bool) -> Any:
+        from polybius.store import Store
+
+        if not self._created and not self.read_only:
             with self._open_lock:
-                if self._store is None:
-                    from polybius.store import Store
+                if not self._created:
+                    Store(self.db_path).close()  # create and migrate the file once
+                    self._created = True
+        return Store(self.db_path, read_only=read_only, lock_wait=self.limits.lock_wait)
 
-                    self._store = Store(self.db_path, read_only=self.read_only)
-        return self._store
+    def read(self, fn: Callable[[Any], Any]) -> Any:
+        """``fn(cursor)`` on a read-only connection opened for this request."""
+        with self._access.reading():
+            store = self._open(read_only=True)
+            try:
+                return fn(store.con.cursor())
+            finally:
+                store.close()
 
-    def reader(self) -> Any:
-        """A cursor of its own for this request: DuckDB cursors may run in parallel threads."""
-        return self.store().con.cursor()
+    def write(self, fn: Callable[[Any], Any]) -> Any:
+        """``fn(store)`` on a writable store; E061 while another process is ingesting."""
+        if self.read_only:
+            raise make_error("E072", detail="this server is read-only (--read-only)")
+        with self._access.writing():
+            store = self._open(read_only=False)
+            try:
+                return fn(store)
+            finally:
+                store.close()
 
     def coder(self) -> Any:
         if self._coder is None:
@@ -167,9 +191,43 @@ class _State:
         return self._coder
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Nothing is held between requests."""
+
+
+class _ReadersWriter:
+    """Many reading threads or one writing thread: DuckDB refuses a read-write and a read-only
+    connection to one file in the same process at the same time."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
 
 
 def _cursor_encode(day: str | None, event_id: str) -> str:
@@ -352,7 +410,7 @@ def create_app(
         """Liveness and the size of the database."""
         from polybius.relations import fetch
 
-        rows = await run_sync(lambda: fetch(state.reader(), "SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM articles) AS articles"))
+        rows = await run_sync(lambda: state.read(lambda cur: fetch(cur, "SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM articles) AS articles")))
         return {"status": "ok", **rows[0]}
 
     @app.get(f"{API}/version", tags=["meta"])
@@ -377,8 +435,7 @@ def create_app(
         coded = await code_all(articles)
 
         def store_them() -> Any:
-            with state.write_lock:
-                return state.store().add_batch(coded)
+            return state.write(lambda store: store.add_batch(coded))
 
         result = await run_sync(store_them)
         return {
@@ -411,7 +468,7 @@ def create_app(
         sql = (f"SELECT e.record, e.cluster_id, a.source, a.title, a.url FROM events e "
                f"LEFT JOIN articles a ON a.id = e.article_id WHERE {where} "
                f"ORDER BY coalesce(e.date, DATE '0001-01-01') DESC, e.id LIMIT ?")
-        rows = await run_sync(lambda: fetch(state.reader(), sql, [*params, limit + 1]))
+        rows = await run_sync(lambda: state.read(lambda cur: fetch(cur, sql, [*params, limit + 1])))
         more = len(rows) > limit
         out = []
         for row in rows[:limit]:
@@ -435,17 +492,16 @@ def create_app(
         if len(article_id) > 80:
             raise make_error("E074", what=f"article {article_id[:80]}")
 
-        def load() -> tuple[Any, list[dict[str, Any]]]:
+        def load(cur: Any) -> tuple[Any, list[dict[str, Any]]]:
             from polybius.relations import fetch
 
-            cur = state.reader()
             art = fetch(cur, "SELECT id, source_id, source, url, title, author, published, dateline_place, "
                              "language, text, near_dup_of, ingested_at FROM articles WHERE id = ?", [article_id])
             evs = fetch(cur, "SELECT record, cluster_id FROM events WHERE article_id = ? "
                              "ORDER BY sentence_index, trigger_start, id", [article_id])
             return (art[0] if art else None), evs
 
-        art, evs = await run_sync(load)
+        art, evs = await run_sync(lambda: state.read(load))
         if art is None:
             raise make_error("E074", what=f"article {article_id}")
         for key in ("published", "ingested_at"):
@@ -473,7 +529,7 @@ def create_app(
         """The dyad A-B over time: cooperation vs conflict, both directions and each one."""
         from polybius.relations import relations
 
-        result = await run_sync(lambda: relations(state.reader(), a, b, by=by, start=from_, end=to))
+        result = await run_sync(lambda: state.read(lambda cur: relations(cur, a, b, by=by, start=from_, end=to)))
         return result.to_dict()
 
     @app.get(f"{API}/top", tags=["relations"])
@@ -485,7 +541,7 @@ def create_app(
     ) -> dict[str, Any]:
         from polybius.relations import top
 
-        rows = await run_sync(lambda: top(state.reader(), by=by, start=from_, end=to, limit=limit))
+        rows = await run_sync(lambda: state.read(lambda cur: top(cur, by=by, start=from_, end=to, limit=limit)))
         return {"by": by, "rows": rows}
 
     @app.get(f"{API}/timeline", tags=["relations"])
@@ -501,7 +557,7 @@ def create_app(
         from polybius.relations import timeline
 
         flt = event_filter(country, dyad, type, from_, to)
-        rows = await run_sync(lambda: timeline(state.reader(), flt, by=by))
+        rows = await run_sync(lambda: state.read(lambda cur: timeline(cur, flt, by=by)))
         return {"by": by, "series": rows}
 
     @app.get(f"{API}/places", tags=["relations"])
@@ -517,7 +573,7 @@ def create_app(
         from polybius.relations import places
 
         flt = event_filter(country, dyad, type, from_, to)
-        rows = await run_sync(lambda: places(state.reader(), flt, limit=limit))
+        rows = await run_sync(lambda: state.read(lambda cur: places(cur, flt, limit=limit)))
         return {"places": rows}
 
     @app.get(f"{API}/map/land", tags=["meta"])
@@ -550,7 +606,7 @@ def create_app(
             import tempfile
 
             tmp = Path(tempfile.mkdtemp(prefix="polybius-export-")) / "events.parquet"
-            await run_sync(lambda: export(state.reader(), tmp, fmt="parquet", flt=flt, force=True))
+            await run_sync(lambda: state.read(lambda cur: export(cur, tmp, fmt="parquet", flt=flt, force=True)))
             from starlette.background import BackgroundTask
 
             def cleanup() -> None:
@@ -559,7 +615,7 @@ def create_app(
 
             return FileResponse(tmp, media_type="application/vnd.apache.parquet", headers=disposition,
                                 background=BackgroundTask(cleanup))
-        lines = await run_sync(lambda: list(render(state.reader(), format, flt)))
+        lines = await run_sync(lambda: state.read(lambda cur: list(render(cur, format, flt))))
         media = {"jsonl": "application/x-ndjson", "plover": "application/x-ndjson",
                  "gdelt": "text/tab-separated-values", "csv": "text/csv"}[format]
         return StreamingResponse(iter([line.encode("utf-8") for line in lines]),
