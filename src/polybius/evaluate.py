@@ -1006,14 +1006,14 @@ def predict(
     A record that breaks the coder is logged, counted, and scored as predicting nothing.
     """
     from polybius.errors import PolybiusError
-    from polybius.records import Article
+    from polybius.read import article_from_text
 
     if coder is None:
         from polybius.pipeline import Coder
 
         coder = Coder()
     articles = [
-        Article.from_text(
+        article_from_text(
             r.text,
             published=r.date,
             source_id=r.id,

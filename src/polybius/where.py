@@ -430,14 +430,8 @@ class Locator:
         return ranked
 
     def _dateline(self, article: Article, ctx: ScoringContext) -> Place | None:
+        # The reader sets dateline_place from a wire opening ("BEIJING, March 11 —").
         name = (article.dateline_place or "").strip()
-        if not name:
-            # Articles built straight from text (the API, `evaluate`) skip the reader, which
-            # finds the dateline; a wire opening ("BEIJING, March 11 —") is still one.
-            from polybius.when import read_dateline
-
-            wire = read_dateline(article.text[:400])
-            name = (wire.place if wire is not None and wire.place else "").strip()
         if not name:
             return None
         first, _, rest = name.partition(",")

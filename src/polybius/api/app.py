@@ -320,7 +320,8 @@ def create_app(
         return await run_in_threadpool(fn, *args, **kwargs)
 
     async def read_articles(request: Request) -> list[Any]:
-        from polybius.records import Article, normalise_text
+        from polybius.read import Limits as ReadLimits
+        from polybius.read import article_from_record
 
         body = await request.body()
         if len(body) > limits.max_body_bytes:
@@ -357,18 +358,8 @@ def create_app(
                 raise make_error("E072", detail=f"{where}: needs a 'text' string")
             if len(item["text"]) > limits.max_article_chars:
                 raise make_error("E007", size=len(item["text"]), limit=limits.max_article_chars, where=where)
-            text = normalise_text(item["text"])
-            if not text:
-                raise make_error("E002", where=where)
-            published = item.get("date") or item.get("published")
-            try:
-                day = date.fromisoformat(published) if published else None
-            except (TypeError, ValueError) as err:
-                raise make_error("E009", value=str(published)[:40]) from err
-            fields = {k: item.get(k) if isinstance(item.get(k), str) else None for k in ("source", "url", "title", "author")}
-            source_id = item.get("id")
-            articles.append(Article.from_text(text, source_id=str(source_id) if source_id is not None else None,
-                                              published=day, origin=f"api:{where}", **fields))
+            read_limits = ReadLimits(max_article_chars=limits.max_article_chars)
+            articles.append(article_from_record(item, origin=f"api:{where}", limits=read_limits))
         return articles
 
     async def code_all(articles: list[Any]) -> list[Any]:
