@@ -32,9 +32,6 @@ __all__ = ["CODER", "Analysis", "Coder"]
 log = logging.getLogger(__name__)
 
 CODER = f"polybius {__version__}"
-# Sentences longer than this are almost always run-on boilerplate (tables, lists of names);
-# the parse of such a sentence is unreliable and costs super-linear time in the coder.
-MAX_SENTENCE_TOKENS = 300
 
 
 class Coder:

@@ -16,7 +16,12 @@ The cascade, per sentence:
    more specific ("suspend talks" 164); the embedded event is kept as a dropped candidate.
 4. **Modality.** Negated, hypothetical and conditional events are dropped, as are events in
    relative clauses (background: "the group that has seized ...") and under "in 1988" /
-   "during the 1990s". As PLOVER asks, a future or planned cooperative event becomes an intent
+   "during the 1990s" (with the dateline: "in July 2023" months before it, a bare earlier
+   year). Background too: time clauses under "since"/"after"/"until"/... ("since Russia
+   withdrew from the deal"), the pluperfect outside reported speech ("Erdogan had accused"),
+   habits told in the perfect or present ("have repeatedly attacked"), and the content of a
+   noun ("its demand that Israel ease ..."). A subject "no ..." negates ("no ships were hit");
+   "may/could ... if" on a conflictual act is a threat. As PLOVER asks, a future or planned cooperative event becomes an intent
    (03x, AGREE), a future conflict a threat (13x), a future with an "unless"/"if" clause a
    threat, and an announced refusal ("will not accept") a rejection (12x). "X said Y must ..."
    is X's demand of Y (10x). Claims under "alleged"/"claimed"/"accused ... of" and preposed
@@ -28,9 +33,18 @@ The cascade, per sentence:
    scheduled to attend"); coordination gives several actors, and a symmetric or reciprocal
    event between coordinated actors with no recipient is coded both ways round. With no other
    target, the country the event happens in is the recipient (CAMEO's convention).
+   Co-mediators, co-hosts and co-visitors are not each other's recipients; the actor's own
+   people ("withdrew its ambassador") are not the recipient; pairs within one country give
+   way to pairs across two, and pairs are one per pair of countries. SUPPORT needs someone
+   supported. "X received weapons from Y" (``inverse``) is Y's act. Victims of an unknown
+   attacker ("three soldiers were killed in a car bombing") keep the event without an actor.
 6. **One event per kind.** In a sentence, one candidate per (code, actor, recipient) is kept,
    and an actor's event without a recipient gives way to the same kind with one ("met with X
-   to discuss ...").
+   to discuss ..."). In an article, a later sentence that restates an event of the same root,
+   type and dyad without naming a time of its own is dropped (consultations excepted: a
+   meeting is told part by part), as is a definite event noun that refers back to one told
+   before ("took part in the drills"). An event word that only describes a thing ("patrol
+   boats") is none.
 
 Confidence (documented so users can filter on it): 0.45 to start; +0.10 for a multi-word
 pattern; +0.15 when the actor is a direct dependent (subject, agent, possessive), +0.05 when
@@ -44,6 +58,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from polybius.events import modality
@@ -108,7 +123,9 @@ _DEEPER = frozenset(
 _DEFAULT_RECIP_PREPS = frozenset({"with", "against", "on", "to", "at", "into", "upon"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
 # Participles that describe the subject's own stance: "is opposed to", "is committed to".
-_STATIVE_PASSIVES = frozenset({"oppose", "commit", "prepare", "determine", "dedicate", "resolve"})
+_STATIVE_PASSIVES = frozenset(
+    {"oppose", "commit", "prepare", "determine", "dedicate", "resolve", "engage", "involve"}
+)
 _GROUP_NOUNS = frozenset(
     {
         "thousand",
@@ -210,11 +227,56 @@ _MEASURE_NOUNS = frozenset(
         "set",
     }
 )
+# Heads that an event noun may modify and still be the event: "peace talks process", "a
+# mediation effort", "the strike operation".
+_EVENT_HEADS = frozenset(
+    {
+        "effort",
+        "operation",
+        "initiative",
+        "plan",
+        "programme",
+        "program",
+        "agreement",
+        "deal",
+        "talk",
+        "meeting",
+        "exercise",
+        "drill",
+        "mission",
+        "campaign",
+        "attack",
+        "offensive",
+        "action",
+        "activity",
+        "activities",
+        "movement",
+        "protest",
+        "visit",
+        "trip",
+        "tour",
+    }
+)
 # CAMEO codes its manual calls typically reciprocal: "X and Y met/signed/fought" with no
 # recipient is X->Y and Y->X. The ontology's symmetric PLOVER types are added to these.
 _RECIPROCAL = ("03", "04", "050", "057", "06", "0871", "190", "193", "145")
+# Codes of a symmetric type that are one-sided all the same: "X and Y visited / hosted /
+# mediated" are two visitors, hosts or mediators, not a visit of one to the other.
+_ONE_SIDED = ("042", "043", "044", "045", "033", "039")
 # Verbs of object control: "urged Iran to release" -> Iran is who is to release.
 _OBJECT_CONTROL_FRAMES = frozenset({"request"})
+# Types that are nothing without the one they are aimed at: "France welcomed the decision"
+# supports no one (PLOVER SUPPORT is support *of* an actor).
+_RECIPIENT_ACTOR_TYPES = frozenset({"SUPPORT"})
+# Subordinators of a time clause that tells the background of the sentence's news: "since
+# Russia withdrew from the deal", "after a court issued a warrant". ("when" and "before"
+# clauses carry the news too often: "three were injured when a ship fired ...")
+_TEMPORAL = frozenset({"since", "after", "until", "once", "as", "while"})
+# Consultations are told part by part (a meeting, then what was discussed): not merged as
+# restatements.
+_EACH_TOLD = ("04",)
+# Roots of violence: a participle of one on another is that attack's toll.
+_VIOLENCE = frozenset({"18", "19", "20"})
 
 
 class Mentions(Protocol):
@@ -301,6 +363,7 @@ class EventExtractor:
         self._negverbs = self.lexicon.words("negverb")
         self._planners = self.lexicon.words("futureverb")
         self._symmetric_cache: dict[str, bool] = {}
+        self._published: date | None = None
         self._recipient_types: dict[str, str] = {}
         self._verb_words = frozenset(
             {t.head for t in self.lexicon.triggers if t.pos == "verb"}
@@ -314,12 +377,57 @@ class EventExtractor:
     def extract(self, doc: Doc, mentions: Mentions, article: Article | None) -> list[Candidate]:
         """Every candidate in ``doc``; dropped ones carry ``dropped`` (the reason)."""
         year = article.published.year if article is not None and article.published else None
+        self._published = article.published if article is not None else None
         out: list[Candidate] = []
         for index, sent in enumerate(doc.sents):
             if len(sent) > MAX_SENTENCE_TOKENS:
                 continue
             out.extend(self.extract_sentence(sent, index, mentions, year=year))
+        self._drop_restated(out)
         return out
+
+    def _drop_restated(self, cands: list[Candidate]) -> None:
+        """One event per kind and dyad in an article: a story restates its news ("Russian
+        missiles struck Odesa ... Kiper said Russia fired six missiles at the port"), and
+        every restatement would be one more copy of the same event for the user.
+
+        A later sentence that names a time of its own is another event; a meeting's parts
+        ("met ... the sides discussed ...") are each kept (CAMEO 04, see ``_EACH_TOLD``)."""
+        first: dict[tuple[str, str, str, str], Candidate] = {}
+        for cand in cands:
+            if cand.dropped is not None or cand.actor is None or not cand.actor.country:
+                continue
+            if _anaphoric(cand) and any(
+                _same_family(prev, cand)
+                for prev in cands
+                if prev.sentence_index < cand.sentence_index
+            ):
+                # "took part in the drills", "opened the meeting": the event told before
+                cand.dropped = f"refers back to an event told before ('the {cand.trigger.text}')"
+                continue
+            if cand.cameo.startswith(_EACH_TOLD):
+                continue
+            kind = self._type_of(cand.cameo, cand.plover)
+            actor = cand.actor.country
+            recipient = cand.recipient.country if cand.recipient and cand.recipient.country else ""
+            key = (cand.cameo[:2], kind, actor, recipient)
+            keys = [key]
+            if recipient and self._symmetric(cand.cameo, cand.plover):
+                keys.append((cand.cameo[:2], kind, recipient, actor))
+            earlier = next(
+                (
+                    first[k]
+                    for k in keys
+                    if k in first
+                    and first[k].sentence_index != cand.sentence_index
+                    and not _dated_apart(first[k].sentence, cand.sentence)
+                ),
+                None,
+            )
+            if earlier is not None:
+                cand.dropped = f"restates the event of sentence {earlier.sentence_index}"
+                continue
+            first.setdefault(key, cand)
 
     def extract_sentence(
         self, sent: Span, index: int, mentions: Mentions, *, year: int | None = None
@@ -402,7 +510,12 @@ class EventExtractor:
                         # a preposition or particle of the pattern is the trigger's own
                         # ("fire on" is not "fire ... on Tuesday" deep in another phrase)
                         pool = close if alternatives <= _FUNCTION_WORDS else near
-                        hit = next((pool[a] for a in alternatives if a in pool), None)
+                        # the first in the sentence, whatever the set's order (deterministic)
+                        hit = min(
+                            (pool[a] for a in alternatives if a in pool),
+                            key=lambda t: t.i,
+                            default=None,
+                        )
                         if hit is None:
                             ok = False
                             break
@@ -476,6 +589,10 @@ class EventExtractor:
             if match.frame_of is not None:
                 continue
             governor, how = self._governor_of_noun(token, matches)
+            if how == "modifier" and governor is not None:
+                match.drop = f"describes a thing ('{token.text} {governor.text}')"
+                match.governor = governor
+                continue
             if how == "other-event" and governor is not None:
                 match.drop = f"object of another event ({governor.text})"
                 match.governor = governor
@@ -569,6 +686,13 @@ class EventExtractor:
         # "a mediation effort", "a new round of talks", "ten days of war games": the noun's
         # phrase is headed by a word that only frames it
         if dep == "compound" and head.pos_ in _NOUN_POS and head.i not in matches:
+            if (
+                head.lemma_.lower() not in _MEASURE_NOUNS
+                and head.lemma_.lower() not in _EVENT_HEADS
+            ):
+                # "patrol boats", "protest leaders", "attack helicopters": the event word
+                # only describes a thing
+                return head, "modifier"
             return self._governor_of_noun(head, matches)
         if (
             dep == "pobj"
@@ -664,6 +788,7 @@ class EventExtractor:
                 tokens_for_span.extend([inner.token, *inner.parts])
                 notes.append(f"frame {match.trigger.frame}: {inner.token.text} {inner.cameo}")
 
+        announced: str | None = None  # the code of an announced (future) event
         negated = False
         hypo = False
         demand_by: Token | None = None
@@ -694,7 +819,26 @@ class EventExtractor:
             reason = modality.conditional(verb, lex) or modality.hypothetical(
                 verb, lex, reported=reported
             )
-            if reason:
+            modal = reason.split("(")[-1].rstrip(")").lower() if reason else ""
+            conditional_threat = (
+                lex.compose_code("threat", cameo)
+                if reason
+                and reason.startswith("hypothetical")
+                and modal in ("may", "might", "could")
+                and match.frame_of is None
+                and match.trigger.frame != "threat"
+                and "10" <= cameo[:2] <= "20"
+                and cameo[:2] != "13"
+                and _has_condition(verb, lex.words("conditional"))
+                else None
+            )
+            if conditional_threat:
+                # "the EC may halt mediation if cooperation founders": a conditional
+                # announcement of conflict is a threat, as with "will ... unless"
+                notes.append(f"conditional ({modal} ... if): {cameo} -> {conditional_threat}")
+                cameo, plover, mode = conditional_threat, None, None
+                rule = f"{rule} + threat({modal} ... if)"
+            elif reason:
                 hypo = True
                 drop = reason
                 # "X said Y must withdraw": X demands it of Y
@@ -741,6 +885,7 @@ class EventExtractor:
                 plover = None
                 mode = None
                 rule = f"{rule} + future({future})"
+                announced = match.cameo
         if drop is None and report is not None and match.frame_of is None:
             kind, speaker = report
             if kind == "claim":
@@ -756,13 +901,69 @@ class EventExtractor:
         ):
             # "met with X to discuss Y": what a meeting is for is part of that event
             drop = f"purpose of '{verb.head.text}'"
+        if drop is None and report is None and match.frame_of is None and _pluperfect(verb):
+            # "Erdogan had accused Stockholm of ...": the past before the story's past is its
+            # background; under a verb of saying ("said troops had freed") it is the news
+            drop = "background (pluperfect)"
+        if drop is None and match.frame_of is None:
+            habit = _habitual(verb)
+            if habit:
+                # "separatists have repeatedly attacked Chinese interests", "has long
+                # accused": a pattern told as background, not one event
+                drop = f"background (habitual: '{habit}')"
+        if drop is None and match.frame_of is None:
+            clause = verb
+            for _ in range(3):
+                if clause.dep_ == "advcl":
+                    mark = next(
+                        (
+                            c.lower_
+                            for c in clause.children
+                            if c.dep_ in ("mark", "advmod") and c.i < clause.i
+                        ),
+                        None,
+                    )
+                    if mark in _TEMPORAL:
+                        drop = f"background (clause '{mark} ...')"
+                    break
+                if clause.dep_ in ("conj", "xcomp") and clause.head.i != clause.i:
+                    clause = clause.head
+                    continue
+                break
+        if (
+            drop is None
+            and match.nominal is None
+            and match.frame_of is None
+            and verb.dep_ in ("acl", "ccomp")
+            and verb.head.pos_ in _NOUN_POS
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+        ):
+            # "its demand that Israel ease restrictions", "reports that troops withdrew": the
+            # content of a demand, claim or report, not a fact
+            drop = f"content of '{verb.head.text} that'"
+        if (
+            drop is None
+            and match.nominal is None
+            and verb.dep_ in ("advcl", "conj", "xcomp")
+            and verb.tag_ == "VBG"
+            and cameo[:2] in _VIOLENCE
+            and verb.head.i in matches
+            and matches[verb.head.i].cameo[:2] in _VIOLENCE
+            and matches[verb.head.i].drop is None
+        ):
+            # "shelled Juba, killing about 20 people": the toll of the attack, not another
+            drop = f"toll of '{verb.head.text}'"
         if drop is None and verb.dep_ == "relcl" and match.frame_of is None:
             # "the group that has seized parts of Iraq": background to the sentence's news
             drop = f"background (relative clause on '{verb.head.text}')"
         if drop is None:
             drop = _topic(match.token if match.nominal == "free" else verb)
         if drop is None:
-            drop = modality.historical_year([t for t in (verb, match.token) if t is not None], year)
+            drop = modality.historical_year(
+                [t for t in (verb, match.token) if t is not None],
+                year,
+                self._published if self._published and self._published.year == year else None,
+            )
 
         actors, actor_how = self._actors(match, mentions)
         recipients, recip_how, symmetric_sides = self._recipients(match, mentions, actors)
@@ -781,6 +982,10 @@ class EventExtractor:
         if symmetric_sides:
             actors = symmetric_sides
             actor_how = "'between' sides"
+        elif match.trigger.inverse:
+            # "Georgian demonstrators received weapons from the government": the giver acts
+            actors, recipients = recipients, actors
+            actor_how, recip_how = (recip_how, actor_how) if actors else ("", recip_how)
 
         # Drop on a report: "X said Y attacked Z" (preposed, another actor) is Y's claim.
         if drop is None and report is not None and match.frame_of is None:
@@ -797,15 +1002,56 @@ class EventExtractor:
         # One country's drills are MOBILIZE; drills held together are joint: COOPERATE.
         joint = len(actors) > 1 or symmetric_sides or (recipients and recip_how == "'with' object")
         if (
-            cameo.startswith("15")
+            (cameo.startswith("15") or (announced or "").startswith("15"))
             and joint
             and match.token.lemma_.lower() in ("exercise", "drill", "maneuver", "manoeuvre", "game")
         ):
             cameo, plover = "062", "COOPERATE"
             notes.append("exercise with two sides: joint (COOPERATE)")
+            if announced is not None:  # "the two navies would hold a larger exercise"
+                cameo, plover = lex.compose_code("intent", "062") or "062", None
+        elif (
+            drop is None
+            and announced is not None
+            and announced.startswith("15")
+            and not recipients
+            and not symmetric_sides
+        ):
+            # "would hold larger drills", "will send troops there": a planned deployment
+            # aimed at no one is neither a threat nor yet a mobilisation
+            drop = "announced deployment with no target"
 
-        if not actors and drop is None:
+        if (
+            not actors
+            and drop is None
+            and cameo[:2] in ("18", "19", "20")
+            and recipients
+            and (
+                recip_how == "passive subject"
+                or recip_how.startswith("object of '")
+                or (recip_how == "object" and _instrument_subject(verb))
+            )
+        ):
+            # "three civilians were killed in a car bombing": the victims are known, the
+            # attacker may not be; the event is news all the same
+            by = _attack_noun_actors(verb, mentions)
+            if by:
+                actors, actor_how = by, "modifier of the attack ('killed in Israeli shelling')"
+            elif not any(r.country for r in recipients):
+                drop = "no actor, and victims of no known side"
+            else:
+                notes.append("actor unknown (victims of a passive attack)")
+        elif not actors and drop is None:
             drop = "no actor"
+        if (
+            drop is None
+            and not recipients
+            and not symmetric_sides
+            and self._type_of(cameo, plover) in _RECIPIENT_ACTOR_TYPES
+            and not (len(actors) > 1 and self._symmetric(cameo, plover))  # "X and Y signed"
+        ):
+            kind = self._type_of(cameo, plover)
+            drop = f"no recipient ({kind} of no one: '{match.token.text}' names no actor)"
         if drop is None and not recipients and not symmetric_sides and len(actors) < 2:
             needed = self._needs_recipient(cameo, plover)
             if needed and _recipient_slot(match):
@@ -1091,7 +1337,18 @@ class EventExtractor:
                 return found, ("inherited subject" if found else "")
         if dep == "acl" and verb.tag_ == "VBG":  # "demonstrators protesting the results"
             found = _actors_of(head, mentions)
-            return (found, "noun the participle modifies") if found else ([], "")
+            if found:
+                return found, "noun the participle modifies"
+            if (
+                head.lemma_.lower() in _STATEMENT_NOUNS
+                and head.dep_ in ("dobj", "attr")
+                and head.head.pos_ in _VERB_POS
+            ):
+                # "the PKK issued a declaration demanding that ...": whoever issued it
+                found, _how = self._subject(head.head, mentions, depth + 1)
+                if found:
+                    return found, f"issuer of the {head.text}"
+            return [], ""
         return [], ""
 
     def _recipients(
@@ -1101,10 +1358,30 @@ class EventExtractor:
         token = match.token
         trig = match.trigger
         preps = trig.recip_preps or _DEFAULT_RECIP_PREPS
+        if match.nominal is not None and not trig.recip_preps and match.cameo[:2] >= "17":
+            preps = preps | {"of"}  # "the invasion of Lebanon", "the shelling of Gaza"
         consumed = {p.i for p in match.parts}
         hosts: list[Token] = [token, *[p for p in match.parts if p.pos_ in _NOUN_POS]]
+        if (
+            match.nominal is not None
+            and token.dep_ == "compound"
+            and token.head.lemma_.lower() in _MEASURE_NOUNS
+        ):
+            hosts.append(token.head)  # "a mediation mission between X and Y"
         if match.governor is not None and match.nominal == "light":
             hosts.append(match.governor)
+        # "the bombing killed one US soldier": who the event noun's verb struck
+        if (
+            match.nominal == "light"
+            and match.governor is not None
+            and token.dep_ == "nsubj"
+            and self._lemma(match.governor) in self._happen
+        ):
+            for child in match.governor.children:
+                if child.dep_ == "dobj":
+                    found = _actors_of(child, mentions)
+                    if found:
+                        return found, f"object of '{match.governor.text}'", []
         # "between X and Y": both sides are actors of a symmetric event
         for host in hosts:
             for child in host.children:
@@ -1114,6 +1391,9 @@ class EventExtractor:
                         if pobj.dep_ == "pobj":
                             sides.extend(_actors_of(pobj, mentions))
                     if len(sides) >= 2:
+                        if match.cameo.startswith(_ONE_SIDED) and actors:
+                            # "mediation between X and Y": the sides are whom it serves
+                            return sides, "'between' sides", []
                         return [], "", sides
         # "the civilians imprisoned by X": the noun a passive participle modifies
         if match.nominal is None and token.dep_ == "acl" and token.tag_ == "VBN":
@@ -1129,6 +1409,8 @@ class EventExtractor:
         if match.nominal is None and not trig.nodobj:
             for child in token.children:
                 if child.dep_ in ("dobj", "dative") and child.i not in consumed:
+                    if _own(child):
+                        continue  # "withdrew its ambassador", "reinforced its own forces"
                     found = _actors_of(child, mentions)
                     if found:
                         return found, "object", []
@@ -1138,6 +1420,7 @@ class EventExtractor:
                     part.dep_ == "dobj"
                     and part.head.i == token.i
                     and part.lemma_.lower() in _PEOPLE_OBJECTS
+                    and not _own(part)
                 ):
                     found = _actors_of(part, mentions)
                     if found:
@@ -1185,12 +1468,14 @@ class EventExtractor:
                 for r in recipients:
                     if not _same_actor(a, r):
                         pairs.append((a, r))
-            return pairs or [(actors[0], None)]
+            return _one_per_country(_across(pairs)) or [(actors[0], None)]
         if len(actors) > 1 and self._symmetric(cameo, plover):
-            for a in actors:
-                for b in actors:
-                    if a is not b and not _same_actor(a, b):
-                        pairs.append((a, b))
+            for i, a in enumerate(actors):
+                for j, b in enumerate(actors):
+                    if i == j or _same_actor(a, b):
+                        continue
+                    pairs.append((a, b))
+            pairs = _one_per_country(_across(pairs))
             if pairs:
                 return pairs
         return [(a, None) for a in actors]
@@ -1210,6 +1495,19 @@ class EventExtractor:
             self._recipient_types[key] = name
         return self._recipient_types[key] if self._symmetric_cache[key] else None
 
+    def _type_of(self, cameo: str, plover: str | None) -> str:
+        if plover:
+            return plover
+        key = f"type:{cameo}"
+        if key not in self._recipient_types:
+            try:
+                from polybius.ontology import cameo_entry
+
+                self._recipient_types[key] = cameo_entry(cameo).plover or ""
+            except Exception:  # noqa: BLE001 - without the ontology, no type
+                self._recipient_types[key] = ""
+        return self._recipient_types[key]
+
     def _symmetric(self, cameo: str, plover: str | None) -> bool:
         key = f"{cameo}/{plover}"
         if key not in self._symmetric_cache:
@@ -1219,8 +1517,210 @@ class EventExtractor:
                 symmetric = is_symmetric(plover or cameo_entry(cameo).plover)
             except Exception:  # noqa: BLE001 - the ontology only adds to the CAMEO list
                 symmetric = False
-            self._symmetric_cache[key] = symmetric or cameo.startswith(_RECIPROCAL)
+            self._symmetric_cache[key] = (
+                symmetric or cameo.startswith(_RECIPROCAL)
+            ) and not cameo.startswith(_ONE_SIDED)
         return self._symmetric_cache[key]
+
+
+def _across(
+    pairs: list[tuple[Actor | None, Actor | None]],
+) -> list[tuple[Actor | None, Actor | None]]:
+    """Pairs between two countries, when there are any: "X and Y" naming two actors of one
+    country ("Israel" and "Israeli troops") does not make an event of a country with itself."""
+
+    def cross(pair: tuple[Actor | None, Actor | None]) -> bool:
+        a, r = pair
+        return not (a is not None and r is not None and a.country and a.country == r.country)
+
+    kept = [p for p in pairs if cross(p)]
+    return kept if kept else pairs
+
+
+_STATEMENT_NOUNS = frozenset(
+    {
+        "statement",
+        "declaration",
+        "communique",
+        "communiqué",
+        "resolution",
+        "letter",
+        "note",
+        "appeal",
+        "ultimatum",
+        "decree",
+        "report",
+    }
+)
+_OWN_WORDS = frozenset({"its", "their", "his", "her", "our", "my", "own"})
+
+
+def _own(noun: Token) -> bool:
+    """The object is the actor's own: "its ambassador", "their own forces"."""
+    return any(
+        (c.dep_ == "poss" and c.lower_ in _OWN_WORDS) or (c.dep_ == "amod" and c.lower_ == "own")
+        for c in noun.children
+    )
+
+
+# Subjects that are the means of an attack, not an actor: "a minefield explosion killed".
+_INSTRUMENTS = frozenset(
+    {
+        "explosion",
+        "blast",
+        "bomb",
+        "bombing",
+        "mine",
+        "landmine",
+        "shell",
+        "shelling",
+        "missile",
+        "rocket",
+        "mortar",
+        "grenade",
+        "device",
+        "drone",
+        "strike",
+        "attack",
+        "fire",
+        "gunfire",
+        "ambush",
+        "raid",
+        "airstrike",
+        "explosive",
+    }
+)
+
+
+def _instrument_subject(verb: Token) -> bool:
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _INSTRUMENTS for c in verb.children)
+
+
+def _attack_noun_actors(verb: Token, mentions: Mentions) -> list[Actor]:
+    """'killed in Israeli tank shelling', 'wounded by a Russian drone strike': the side that a
+    passive attack's instrument or event noun names."""
+    for prep in verb.children:
+        if not (prep.dep_ in ("prep", "agent") and prep.lower_ in ("in", "by")):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            for mod in pobj.subtree:
+                if mod.dep_ in ("amod", "compound", "poss", "nmod") and mod.i < pobj.i:
+                    found = [a for a in _actors_of(mod, mentions) if a.country]
+                    if found:
+                        return found
+    return []
+
+
+_HABITUAL = frozenset(
+    {
+        "repeatedly",
+        "often",
+        "frequently",
+        "regularly",
+        "routinely",
+        "long",
+        "traditionally",
+        "historically",
+        "usually",
+        "previously",
+        "habitually",
+    }
+)
+
+
+def _habitual(verb: Token) -> str | None:
+    """An adverb of habit on a perfect or present verb: 'have repeatedly attacked', 'has long
+    accused', 'often accuses'. With a simple past ('repeatedly struck overnight') it is news."""
+    adverb = next(
+        (c.lower_ for c in verb.children if c.dep_ == "advmod" and c.lower_ in _HABITUAL), None
+    )
+    if adverb is None:
+        return None
+    perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+    if perfect or verb.tag_ in ("VBZ", "VBP"):
+        return adverb
+    return None
+
+
+def _has_condition(verb: Token, marks: frozenset[str] | set[str]) -> bool:
+    """The verb has an 'if'/'unless' clause of its own."""
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
+        for c in verb.children
+    )
+
+
+def _pluperfect(verb: Token) -> bool:
+    """'had accused', 'had been attacked' (and the conjuncts that share the auxiliary)."""
+    for _ in range(3):
+        if verb.tag_ == "VBN" and any(
+            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children
+        ):
+            return True
+        if verb.dep_ == "conj" and verb.head.i != verb.i and verb.tag_ == "VBN":
+            verb = verb.head
+            continue
+        return False
+    return False
+
+
+_EXERCISE_WORDS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game"})
+
+
+def _anaphoric(cand: Candidate) -> bool:
+    """The event is a noun with a definite determiner and no marked actor of its own:
+    "the talks", "the drill" (not "Israel's attack", "talks between X and Y")."""
+    token = cand.trigger
+    if token.pos_ not in _NOUN_POS:
+        return False
+    kids = list(token.children)
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in kids):
+        return False
+    return not any(
+        c.dep_ in ("poss", "amod", "compound", "nmod")
+        and c.i < token.i
+        and c.ent_type_ in ("GPE", "NORP", "ORG")
+        for c in kids
+    ) and not any(c.dep_ == "prep" and c.lower_ in ("between", "by", "with") for c in kids)
+
+
+def _same_family(prev: Candidate, cand: Candidate) -> bool:
+    """The earlier candidate is the event the later definite noun refers to: the same CAMEO
+    root, or both exercises (one country's drill, 15x; a joint exercise, 062)."""
+    if prev.cameo[:2] == cand.cameo[:2]:
+        return True
+    lemmas = {prev.trigger.lemma_.lower(), cand.trigger.lemma_.lower()}
+    return lemmas <= _EXERCISE_WORDS
+
+
+def _dated_apart(earlier: Span, later: Span) -> bool:
+    """The later sentence names a time the earlier one does not ("its first meeting was held
+    on October 24"): another event of the same kind, not a restatement."""
+    before = {e.text.lower() for e in earlier.ents if e.label_ in ("DATE", "TIME")}
+    return any(e.label_ in ("DATE", "TIME") and e.text.lower() not in before for e in later.ents)
+
+
+def _one_per_country(
+    pairs: list[tuple[Actor | None, Actor | None]],
+) -> list[tuple[Actor | None, Actor | None]]:
+    """One event per pair of sides: "the Azerbaijani delegation and Guliyev", "hostages and
+    prisoners" (no country) are one recipient, not two events."""
+    out: list[tuple[Actor | None, Actor | None]] = []
+    seen: set[tuple[str, str]] = set()
+    for a, r in pairs:
+        key = (_side(a), _side(r))
+        if key not in seen:
+            seen.add(key)
+            out.append((a, r))
+    return out
+
+
+def _side(actor: Actor | None) -> str:
+    if actor is None:
+        return ""
+    return actor.country or "?"
 
 
 def _merge_same_event(cands: list[Candidate]) -> None:
@@ -1322,6 +1822,13 @@ def _actors_of(token: Token | None, mentions: Mentions) -> list[Actor]:
                         one = mentions.actor_for(mod)
                         if one is not None:
                             own.append(one)
+        if not own and head.pos_ in _NOUN_POS and head.tag_ in ("NNS", "NNPS"):
+            # "doctors from two American aid groups", "troops from Rwanda"
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            own.extend(_actors_of(pobj, mentions))
         if not own and (head.pos_ == "NUM" or head.lemma_.lower() in _GROUP_NOUNS):
             # "thousands of Nigerians", "a group of Chechen refugees"
             for prep in head.children:

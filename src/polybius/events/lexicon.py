@@ -45,7 +45,7 @@ MODALITY_COLUMNS = ("kind", "lemma", "note")
 POS = frozenset({"verb", "noun", "adj"})
 FRAMES = frozenset({"intent", "request", "reject", "threat", "accuse", "deny", "halt"})
 # Flags a trigger line may carry; ``frame=``/``recip=`` take a value.
-FLAGS = frozenset({"free", "nodobj", "needobj", "needevent", "frame", "recip"})
+FLAGS = frozenset({"free", "nodobj", "needobj", "needevent", "frame", "recip", "inverse"})
 MODALITY_KINDS = frozenset(
     {
         "negation",
@@ -107,6 +107,7 @@ class Trigger:
     nodobj: bool = False
     needobj: bool = False
     needevent: bool = False
+    inverse: bool = False  # "received weapons from X": X acts, the subject receives
     plover: str | None = None
     mode: str | None = None
 
@@ -261,6 +262,7 @@ def parse_triggers(text: str, name: str = "triggers.tsv") -> list[Trigger]:
                     nodobj="nodobj" in on,
                     needobj="needobj" in on,
                     needevent="needevent" in on,
+                    inverse="inverse" in on,
                     plover=plover or None,
                     mode=mode or None,
                 )

@@ -9,6 +9,7 @@ short reason string or ``None``, so the extractor can record why a candidate was
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,6 +51,13 @@ def negation(verb: Token, lexicon: Lexicon, *, noun: Token | None = None) -> str
     for child in verb.children:
         if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in ("never",)):
             return f"negated ({child.text})"
+    # "no ships were hit", "no one was killed": a subject that is "no ..." negates the clause
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            child.lower_ in ("nobody", "none", "noone")
+            or any(g.dep_ in ("det", "neg") and g.lower_ == "no" for g in child.children)
+        ):
+            return f"negated (no {child.text})"
     if noun is not None:
         for child in noun.children:
             if child.dep_ in ("det", "neg") and child.lower_ in ("no", "neither"):
@@ -179,20 +187,115 @@ def reported_by(verb: Token, lexicon: Lexicon) -> tuple[str, Token] | None:
     return None
 
 
-def historical_year(tokens: list[Token], year: int | None) -> str | None:
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+# How many months before the dateline a stated "in <month> <year>" is background.
+BACKGROUND_MONTHS = 3
+# ... and a bare "in <month>" of the past ("agreed in March" under a July dateline).
+BARE_MONTHS = 4
+
+
+def _planned(verb: Token) -> bool:
+    """'will meet in March', 'plans to visit in May', 'is to sign in June': a month ahead."""
+    for tok in (verb, verb.head):
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in ("will", "would", "shall", "'ll", "to"):
+                return True
+        if tok.lemma_.lower() in ("plan", "schedule", "expect", "due", "set", "intend"):
+            return True
+    return False
+
+
+def historical_year(
+    tokens: list[Token], year: int | None, published: date | None = None
+) -> str | None:
     """A year before the dateline's previous year in 'in 1988'/'during the 1990s' on the event.
+
+    With the dateline's full date, a stated month and year ("in July 2023", "from 1942 to
+    1945") more than a few months before it is background too, as is a bare earlier year
+    ("in 2021") once the dateline is past the turn of the year.
 
     ``tokens`` are the event's verb and noun; only their own prepositional phrases count, so a
     passing mention of a year elsewhere in the sentence does not drop the event.
     """
+    if published is not None:
+        year = published.year
     if year is None:
         return None
     for token in tokens:
         for prep in token.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "since", "until"):
+            if prep.dep_ != "prep" or prep.lower_ not in (
+                "in",
+                "during",
+                "since",
+                "until",
+                "from",
+                "between",
+            ):
                 continue
-            for sub in prep.subtree:
+            subtree = list(prep.subtree)
+            if (
+                published is not None
+                and prep.lower_ == "in"
+                and not any(_YEAR.match(t.text) for t in subtree)
+                and not _planned(token)
+            ):
+                # "agreed in March to ..." under a July dateline: a month of this story's
+                # past, long enough ago to be its background
+                month = next(
+                    (
+                        _MONTHS[t.lower_]
+                        for t in subtree
+                        if t.dep_ == "pobj"
+                        and t.head.i == prep.i
+                        and t.lower_ in _MONTHS
+                        and t.text[:1].isupper()
+                    ),
+                    None,
+                )
+                if month is not None and (published.month - month) % 12 >= BARE_MONTHS:
+                    return f"historical background (in {subtree[-1].text})"
+            for sub in subtree:
                 match = _YEAR.match(sub.text)
-                if match and int(match.group(1)) < year - 1:
+                if not match:
+                    continue
+                stated = int(match.group(1))
+                if stated < year - 1:
                     return f"historical background ({prep.text} {sub.text})"
+                if published is None or stated >= year or sub.text.endswith("s"):
+                    continue
+                month = next(
+                    (
+                        _MONTHS[t.lower_.rstrip(".")]
+                        for t in prep.subtree
+                        if t.i < sub.i and t.lower_.rstrip(".") in _MONTHS
+                    ),
+                    None,
+                )
+                if month is None:
+                    if published.month > BACKGROUND_MONTHS:
+                        return f"historical background ({prep.text} {sub.text})"
+                    continue
+                months_before = (published.year - stated) * 12 + published.month - month
+                if months_before > BACKGROUND_MONTHS:
+                    return f"historical background ({prep.text} ... {sub.text})"
     return None
