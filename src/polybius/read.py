@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from polybius.errors import InputError, PolybiusError
-from polybius.records import Article, Failure
+from polybius.records import Article, Failure, content_hash, normalise_text
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -263,15 +263,21 @@ def _build(
     dateline_place = fields.pop("dateline_place", None)
     from polybius.when import read_dateline
 
-    wire = read_dateline(text[:400], default_year=(published or date).year if (published or date) else None)
+    clean = normalise_text(text)
+    anchor = published or date
+    wire = read_dateline(clean[:400], default_year=anchor.year if anchor else None)
+    body_start = 0
     if wire is not None:
         dateline_place = dateline_place or wire.place
         published = published or wire.date
         fields["source"] = fields.get("source") or wire.source
-    article = Article.from_text(
-        text,
+        body_start = wire.end
+    article = Article(
+        id="art_" + content_hash(clean),
+        text=clean,
         published=published or date,
         dateline_place=dateline_place,
+        body_start=body_start,
         origin=origin,
         **fields,
     )

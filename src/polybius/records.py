@@ -78,6 +78,7 @@ class Article:
     author: str | None = None
     published: date | None = None  # the dateline date
     dateline_place: str | None = None  # "YEREVAN" in "YEREVAN, SEPTEMBER 8, ARMENPRESS."
+    body_start: int = 0  # offset where the story proper starts, after a wire dateline
     language: str = "en"
     origin: str = ""  # where it was read from: "file.jsonl:12"
 

@@ -261,6 +261,9 @@ class ActorResolver:
 
         on = article.published
         anchors = self._anchors(doc, on)
+        if article.body_start:
+            # "DOHA, Nov 25 (Reuters) —" says where the story was filed, not who acted.
+            anchors = [a for a in anchors if doc[a.start].idx >= article.body_start]
         token_anchor = [-1] * len(doc)
         for index, anchor in enumerate(anchors):
             for i in range(anchor.start, anchor.end):
