@@ -32,7 +32,7 @@ def _actor(actor: Any) -> dict[str, Any] | None:
 
 def explain_article(coder: Coder, article: Article) -> dict[str, Any]:
     """A JSON-ready explanation of one article, sentence by sentence."""
-    analysis = coder.analyse(coder.nlp(article.text), article)
+    analysis = coder.analyse(coder.parse(article), article)
     doc, coded, mentions, candidates = analysis.doc, analysis.coded, analysis.mentions, analysis.candidates
     events_by_sentence: dict[int, list[dict[str, Any]]] = {}
     for event in coded.events:

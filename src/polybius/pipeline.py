@@ -80,13 +80,29 @@ class Coder:
 
     def code(self, article: Article) -> CodedArticle:
         """Code one article."""
-        return self.code_doc(self.nlp(article.text), article)
+        return self.code_doc(self.parse(article), article)
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         """Code a stream of articles, parsing them in batches with ``nlp.pipe``."""
-        pairs = ((a.text, a) for a in articles)
+        pairs = ((self._tokenise(a), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield self.code_doc(doc, article)
+
+    def parse(self, article: Article) -> Doc:
+        """The parsed article, as the stages see it."""
+        return self.nlp(self._tokenise(article))
+
+    def _tokenise(self, article: Article) -> Doc:
+        doc = self.nlp.make_doc(article.text)
+        if article.body_start:
+            # A wire dateline ("UNITED NATIONS, April 17 —") is its own sentence: parsed with
+            # the story, its place name would become the subject of the first sentence.
+            for token in doc:
+                if token.idx >= article.body_start:
+                    if token.i:
+                        token.is_sent_start = True
+                    break
+        return doc
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
         """Run every stage after nlp on an already parsed ``doc``."""
