@@ -528,3 +528,35 @@ def test_read_dateline_never_raises(text: str) -> None:
     if got is not None:
         assert 0 < got.end <= len(text)
         assert got.place
+
+
+# -- narrative dates: later past-tense sentences belong to the lede's day -----------------
+
+def _res(day, basis, precision="day"):
+    from polybius.when import DateResolution
+
+    return DateResolution(date=day, precision=precision, basis=basis, text="on Tuesday" if basis == "text" else None)
+
+
+def test_past_event_without_a_date_takes_the_ledes_day():
+    from polybius.when import narrative_date
+
+    lede = _res(date(2024, 5, 14), "text")
+    got = narrative_date(_res(date(2024, 5, 15), "dateline"), lede, tense="past")
+    assert (got.date, got.basis, got.text) == (date(2024, 5, 14), "text", "on Tuesday")
+
+
+def test_present_future_dated_or_distant_events_keep_their_own_date():
+    from polybius.when import narrative_date
+
+    lede = _res(date(2024, 5, 14), "text")
+    dateline = _res(date(2024, 5, 15), "dateline")
+    assert narrative_date(dateline, lede, tense="present") is dateline
+    assert narrative_date(dateline, lede, tense="future") is dateline
+    assert narrative_date(dateline, None, tense="past") is dateline
+    own = _res(date(2024, 5, 10), "text")
+    assert narrative_date(own, lede, tense="past") is own
+    old = _res(date(2023, 10, 24), "text")  # the seed story's background meeting
+    assert narrative_date(_res(date(2024, 5, 15), "dateline"), old, tense="past").basis == "dateline"
+    month = _res(date(2024, 5, 1), "text", precision="month")
+    assert narrative_date(dateline, month, tense="past") is dateline

@@ -93,16 +93,14 @@ class Coder:
         return self.nlp(self._tokenise(article))
 
     def _tokenise(self, article: Article) -> Doc:
-        doc = self.nlp.make_doc(article.text)
-        if article.body_start:
-            # A wire dateline ("UNITED NATIONS, April 17 —") is its own sentence: parsed with
-            # the story, its place name would become the subject of the first sentence.
-            for token in doc:
-                if token.idx >= article.body_start:
-                    if token.i:
-                        token.is_sent_start = True
-                    break
-        return doc
+        if not article.body_start:
+            return self.nlp.make_doc(article.text)
+        # The parser never sees a wire dateline ("UNITED NATIONS, April 17 —"): parsed with the
+        # story, its place becomes the subject of the first sentence. Blanking it keeps every
+        # character offset equal to the article's.
+        head = article.text[: article.body_start]
+        blanked = "".join(c if c.isspace() else " " for c in head)
+        return self.nlp.make_doc(blanked + article.text[article.body_start :])
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
         """Run every stage after nlp on an already parsed ``doc``."""
@@ -111,7 +109,7 @@ class Coder:
     def analyse(self, doc: Doc, article: Article) -> Analysis:
         """Every stage's output for one parsed article: what ``explain`` shows."""
         from polybius.ontology import cameo_entry
-        from polybius.when import resolve_event_date
+        from polybius.when import infer_tense, narrative_date, resolve_event_date
 
         mentions = self.resolver.resolve(doc, article)
         candidates = self.extractor.extract(doc, mentions, article)
@@ -119,11 +117,16 @@ class Coder:
         events: list[Event] = []
         dropped: list[dict[str, Any]] = []
         seen: set[str] = set()
+        last_dated = None  # the latest event whose date its own sentence stated
         for cand in candidates:
             if cand.dropped:
                 dropped.append(_dropped_record(cand, cand.dropped))
                 continue
             when = resolve_event_date(cand.sentence, cand.trigger, article.published, tense=cand.tense)
+            if when.basis == "text" and when.precision == "day":
+                last_dated = when
+            else:
+                when = narrative_date(when, last_dated, tense=cand.tense or infer_tense(cand.trigger))
             if when.basis == "historical":
                 dropped.append(_dropped_record(cand, f"historical background ({when.text})"))
                 continue
@@ -135,7 +138,7 @@ class Coder:
                 continue
             location = self.locator.locate(cand.sentence, cand.trigger, article, place_context)
             sent = cand.sentence
-            sent_text = sent.text.rstrip()
+            sent_start, sent_end = _trimmed(doc.text, sent.start_char, sent.end_char)
             event = Event(
                 article_id=article.id,
                 source_id=article.source_id,
@@ -149,9 +152,9 @@ class Coder:
                 goldstein=entry.goldstein,
                 evidence=Evidence(
                     sentence_index=cand.sentence_index,
-                    start=sent.start_char,
-                    end=sent.start_char + len(sent_text),
-                    text=sent_text,
+                    start=sent_start,
+                    end=sent_end,
+                    text=article.text[sent_start:sent_end],
                     trigger=cand.trigger_text,
                     trigger_start=cand.trigger_start,
                     trigger_end=cand.trigger_end,
@@ -183,6 +186,15 @@ class Analysis:
     candidates: list[Candidate]
     places: PlaceContext
     coded: CodedArticle
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without its surrounding blanks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _dropped_record(cand: Candidate, reason: str) -> dict[str, Any]:

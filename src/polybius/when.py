@@ -1107,3 +1107,34 @@ def _dateline_date(date_text: str, default_year: int | None) -> date | None:
             return _safe_date(y, expr.get("m"), expr.get("d"))
     # upper-case month names ("SEPTEMBER 8") pass the capital check; anything else: no date
     return None
+
+
+# How far back from the dateline a story's lede date may lie and still frame the sentences
+# after it: wire copy reports the last few days ("on Tuesday"), not last month.
+NARRATIVE_DAYS = 7
+
+
+def narrative_date(
+    resolution: DateResolution, previous: DateResolution | None, *, tense: str
+) -> DateResolution:
+    """A past event with no date of its own happened when the story's last dated event did.
+
+    Wire stories state the date once, in the lede ("met in Baku on Tuesday"), and tell the
+    rest of that occasion in the past tense ("The two commanders discussed ..."): those
+    sentences belong to the lede's day, not to the dateline's. Present and future sentences,
+    and any sentence with a date of its own, keep theirs.
+    """
+    if resolution.basis != "dateline" or tense != "past" or previous is None:
+        return resolution
+    if previous.basis != "text" or previous.precision != "day" or previous.date is None:
+        return resolution
+    if resolution.date is None or not 0 <= (resolution.date - previous.date).days <= NARRATIVE_DAYS:
+        return resolution
+    return DateResolution(
+        date=previous.date,
+        precision="day",
+        basis="text",
+        text=previous.text,
+        start=previous.start,
+        end=previous.end,
+    )
