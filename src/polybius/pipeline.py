@@ -118,6 +118,7 @@ class Coder:
         dropped: list[dict[str, Any]] = []
         seen: set[str] = set()
         last_dated = None  # the latest event whose date its own sentence stated
+        doc_text = doc.text  # built once: Doc.text joins every token on each call
         for cand in candidates:
             if cand.dropped:
                 dropped.append(_dropped_record(cand, cand.dropped))
@@ -138,7 +139,7 @@ class Coder:
                 continue
             location = self.locator.locate(cand.sentence, cand.trigger, article, place_context)
             sent = cand.sentence
-            sent_start, sent_end = _trimmed(doc.text, sent.start_char, sent.end_char)
+            sent_start, sent_end = _trimmed(doc_text, sent.start_char, sent.end_char)
             event = Event(
                 article_id=article.id,
                 source_id=article.source_id,

@@ -253,7 +253,8 @@ class Store:
             self._migrate()
             self._seq = self._max_seq()
         except BaseException:
-            self.close()
+            with suppress(StoreError):  # the error that stopped the open is the one to report
+                self.close()
             raise
 
     @property
@@ -264,15 +265,6 @@ class Store:
                 raise StoreError("E060", path=self.path, detail="the store is closed")
             self._con = self._connect_waiting()
         return self._con
-
-    def release(self) -> None:
-        """Let go of the DuckDB file until the next operation, keeping the writer lock.
-
-        Ingest calls this between batches so that readers in other processes get a turn.
-        """
-        if self._con is not None:
-            self._con.close()
-            self._con = None
 
     def _connect_waiting(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_wait
@@ -377,12 +369,32 @@ class Store:
 
     def close(self) -> None:
         self._closed = True
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-        if self._writer:
-            _WRITER_LOCKS.release(self.path)
-            self._writer = False
+        try:
+            self.release()
+        finally:
+            if self._writer:
+                _WRITER_LOCKS.release(self.path)
+                self._writer = False
+
+    def release(self) -> None:
+        """Let go of the DuckDB file until the next operation, keeping the writer lock.
+
+        Ingest calls this between batches so that readers in other processes get a turn. A
+        writer checkpoints first, so that a full disk is reported (E062) here rather than
+        found later in a write-ahead log that never made it into the file.
+        """
+        if self._con is None:
+            return
+        import duckdb
+
+        con, self._con = self._con, None
+        try:
+            if self._writer:
+                con.execute("CHECKPOINT")
+        except duckdb.Error as err:
+            raise StoreError("E062", path=self.path, detail=str(err).splitlines()[0]) from err
+        finally:
+            con.close()
 
     def __enter__(self) -> Store:
         return self
@@ -686,6 +698,8 @@ class Store:
 
         run_id = "run_" + uuid.uuid4().hex[:12]
         with self._transaction():
+            # This process holds the writer lock, so a run still marked running was killed.
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self.con.execute(
                 "INSERT INTO runs VALUES (?, ?, NULL, ?, 0, 0, 0, 0, 'running')",
                 [run_id, _now(), canonical_json(list(inputs))],

@@ -33,6 +33,16 @@ def _open_store(db: str | None, *, read_only: bool) -> Any:
         sys.exit(EXIT_STORE)
 
 
+def _close(store: Any) -> Any:
+    from polybius.errors import StoreError
+
+    try:
+        store.close()
+    except StoreError as err:
+        return err
+    return None
+
+
 def format_summary(summary: Any, db: Any) -> str:
     s = summary
     lines = [
@@ -108,7 +118,12 @@ def ingest(
         click.echo("interrupted: what was stored stays; run the same command again to resume", err=True)
         sys.exit(130)
     finally:
-        store.close()
+        # Closing checkpoints the file; if that fails on the way out of an error, the first
+        # error is the one the user hears.
+        close_error = _close(store)
+    if close_error is not None:
+        click.echo(str(close_error), err=True)
+        sys.exit(EXIT_STORE)
     click.echo(format_summary(summary, store.path))
     if summary.failures:
         for number, failure in enumerate(summary.failures, start=1):
