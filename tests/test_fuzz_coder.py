@@ -176,14 +176,10 @@ def _stage_seconds(coder, sentences: int) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.xfail(reason="quadratic stages after the parse: events/extract.py takes Doc.text (which "
-                   "joins every token) once per sentence (_candidates -> line ~941 and ~1035, "
-                   "doc.text[start:end]); 800 sentences: stages 3.0 s, 1,600: 13.4 s (was 102 s for "
-                   "1,400 before where.py was fixed). Fix: take doc.text (== article.text) once per "
-                   "document, or use span.text / sent.text.",
-                   strict=False)  # fmt: skip
 def test_stages_after_the_parse_scale_linearly(coder):
-    """4x the sentences must cost well under 16x the time (linear: ~4x; quadratic: ~16x)."""
+    """4x the sentences must cost well under 16x the time (linear: ~4x; quadratic: ~16x).
+
+    Was a bug: the events stage took Doc.text (which joins every token) once per candidate."""
     _stage_seconds(coder, 20)  # warm up
     small = min(_stage_seconds(coder, 200) for _ in range(2))
     big = _stage_seconds(coder, 800)

@@ -48,7 +48,7 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="polybius")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def main(verbose: int) -> None:
@@ -65,11 +65,12 @@ def run() -> Any:  # pragma: no cover - console-script entry point
 
 def reference_markdown() -> str:
     """The CLI reference (docs/CLI.md), generated from the commands so it cannot drift."""
-    ctx = click.Context(main, info_name="polybius")
+    # A fixed width: the reference must not depend on the terminal it is generated in.
+    ctx = click.Context(main, info_name="polybius", terminal_width=100, max_content_width=100)
     parts = ["# CLI reference", "", "Generated from the code by `python -m polybius.cli.docs`; do not edit by hand.", ""]
     for name in main.list_commands(ctx):
         command = main.get_command(ctx, name)
         assert command is not None
-        sub = click.Context(command, info_name=f"polybius {name}", parent=ctx)
+        sub = click.Context(command, info_name=f"polybius {name}", parent=ctx, terminal_width=100, max_content_width=100)
         parts += [f"## polybius {name}", "", "```", command.get_help(sub).rstrip(), "```", ""]
     return "\n".join(parts)

@@ -1183,7 +1183,8 @@ class EventExtractor:
         start = min(t.idx for t in tokens_for_span)
         end = max(t.idx + len(t.text) for t in tokens_for_span)
         doc = match.token.doc
-        text = doc.text[start:end]
+        # Span.text, not Doc.text: Doc.text rebuilds the whole document's text on every call.
+        text = doc[min(t.i for t in tokens_for_span) : max(t.i for t in tokens_for_span) + 1].text
         if end - start > 60:  # a frame far from its event: show the trigger words only
             text = " ".join(t.text for t in sorted(set(tokens_for_span), key=lambda t: t.i))
 
@@ -1277,7 +1278,7 @@ class EventExtractor:
         text = (
             f"{speaker.text} ... must {token.text}"
             if end - start > 60
-            else sent.doc.text[start:end]
+            else sent.doc[min(speaker.i, token.i) : max(speaker.i, token.i) + 1].text
         )
         for actor, recipient in self._pairs(demanders, targets, cameo, None):
             yield Candidate(
