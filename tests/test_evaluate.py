@@ -562,3 +562,14 @@ def test_scores_are_consistent(gold_events: list[GoldEvent], predicted: list[Pre
     itself = [pred(g.plover or "", g.cameo or "", g.actor, g.recipient) for g in gold_events]
     perfect = score_record(record(*gold_events), itself)
     assert all(s.fp == s.fn == 0 for s in perfect.measures.values())
+
+
+def test_a_must_not_entry_with_evidence_forbids_that_sentence_only() -> None:
+    from dataclasses import replace
+
+    forbidden = replace(gold("ASSAULT", None, "RUS", "UKR", why="negated"), evidence="did not shell Kharkiv")
+    rec = record(gold("ASSAULT", "190", "RUS", "UKR"), must_not=[forbidden])
+    elsewhere = replace(pred("ASSAULT", "195", "RUS", "UKR"), evidence="Russian jets struck Odesa on Monday.")
+    there = replace(pred("ASSAULT", "195", "RUS", "UKR"), evidence="Russia said it did not shell Kharkiv.")
+    assert score_record(rec, [elsewhere]).must_not_violated == 0
+    assert score_record(rec, [there]).must_not_violated == 1

@@ -959,7 +959,12 @@ def score_record(record: GoldRecord, predicted: Sequence[PredictedEvent]) -> Rep
 
 
 def _violates(entry: GoldEvent, pred: PredictedEvent) -> bool:
+    """A predicted event is what a must-not entry forbids: same type and dyad, and, when the
+    entry quotes its sentence, coded from that sentence (the same dyad and type may be a
+    true event elsewhere in the story)."""
     if entry.plover and entry.plover != pred.plover:
+        return False
+    if entry.evidence and pred.evidence and entry.evidence not in pred.evidence:
         return False
     if entry.cameo and not pred.cameo.startswith(entry.cameo):
         return False
