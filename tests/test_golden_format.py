@@ -20,26 +20,11 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from polybius import ontology
+
 GOLD = Path(__file__).resolve().parent / "golden" / "articles.jsonl"
 
-PLOVER_TYPES = {
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-}
+PLOVER_TYPES = set(ontology.PLOVER_TYPES)
 # CAMEO roots each PLOVER type may come from. Mostly the PLOVER manual's table; COERCE and
 # ASSAULT also take the individual codes the 2021 CAMEO->PLOVER conversion moves across roots
 # (163 -> COERCE there, 1712/175 -> ASSAULT, 191/192 -> COERCE). The golden set codes

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from polybius import ontology
 from polybius.errors import DataError
 
 __all__ = [
@@ -60,26 +61,7 @@ MODALITY_KINDS = frozenset(
         "negverb",
     }
 )
-PLOVER_TYPES = frozenset(
-    {
-        "AGREE",
-        "CONSULT",
-        "SUPPORT",
-        "CONCEDE",
-        "COOPERATE",
-        "AID",
-        "RETREAT",
-        "REQUEST",
-        "ACCUSE",
-        "REJECT",
-        "THREATEN",
-        "PROTEST",
-        "SANCTION",
-        "MOBILIZE",
-        "COERCE",
-        "ASSAULT",
-    }
-)
+PLOVER_TYPES = frozenset(ontology.PLOVER_TYPES)
 # Prepositions never count as the trigger word of a noun pattern ("attack on").
 PREPOSITIONS = frozenset(
     {"on", "against", "with", "between", "to", "by", "of", "for", "in", "into", "at", "from"}
