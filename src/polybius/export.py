@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from polybius.errors import make_error
-from polybius.relations import check_date, fetch
+from polybius.relations import fetch
+from polybius.store import filter_date
 
 __all__ = [
     "CSV_COLUMNS",
@@ -88,7 +89,7 @@ class EventFilter:
                 raise make_error("E066", name="type", value=values.get("type"), detail="expected a PLOVER type (CONSULT) or a CAMEO code (040)")
         else:
             kind = None
-        start, end = check_date("from", values.get("start")), check_date("to", values.get("end"))
+        start, end = filter_date("from", values.get("start")), filter_date("to", values.get("end"))
         if start and end and start > end:
             raise make_error("E066", name="from", value=str(start), detail="after 'to'")
         article = values.get("article_id")

@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any
 
 from polybius.errors import make_error
+from polybius.store import filter_date
 
 __all__ = [
     "DIRECTIONS",
@@ -39,7 +40,6 @@ __all__ = [
     "QUAD_NAMES",
     "TOP_KINDS",
     "RelationsResult",
-    "check_date",
     "Side",
     "country_name",
     "fetch",
@@ -193,16 +193,6 @@ def _check_period(by: str) -> str:
     return by
 
 
-def check_date(name: str, value: date | str | None) -> date | None:
-    """A filter date: a date, YYYY-MM-DD, or empty; E066 naming the filter otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as err:
-        raise make_error("E066", name=name, value=value, detail="expected YYYY-MM-DD") from err
 
 
 # --------------------------------------------------------------------------- relations
@@ -306,7 +296,7 @@ def relations(
     side_a = a if isinstance(a, Side) else resolve_side(a)
     side_b = b if isinstance(b, Side) else resolve_side(b)
     by = _check_period(by)
-    start_d, end_d = check_date("from", start), check_date("to", end)
+    start_d, end_d = filter_date("from", start), filter_date("to", end)
     cte, params = _real_events_cte(store, side_a, side_b, start_d, end_d)
 
     series_sql = f"""{cte},
@@ -401,7 +391,7 @@ def top(
         raise make_error("E066", name="limit", value=limit, detail="expected an integer") from err
     if not 1 <= limit <= 10_000:
         raise make_error("E066", name="limit", value=limit, detail="expected 1..10000")
-    start_d, end_d = check_date("from", start), check_date("to", end)
+    start_d, end_d = filter_date("from", start), filter_date("to", end)
     # Whitelisted key expressions: one per kind, never user text.
     keyed = {
         "dyad": "SELECT CASE WHEN a < r THEN a || '-' || r ELSE r || '-' || a END AS key, k, q, g FROM m "

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "default_path"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "default_path", "filter_date"]
 
 log = logging.getLogger(__name__)
 
@@ -839,7 +839,10 @@ def _countries(event: Event) -> tuple[str | None, str | None]:
     return (event.actor.country if event.actor else None, event.recipient.country if event.recipient else None)
 
 
-def _as_date(name: str, value: date | str) -> date:
+def filter_date(name: str, value: date | str | None) -> date | None:
+    """A filter date: a date, YYYY-MM-DD, or empty; E066 naming the filter otherwise."""
+    if value is None or value == "":
+        return None
     if isinstance(value, date):
         return value
     try:
@@ -878,10 +881,10 @@ def _event_filters(**f: Any) -> tuple[list[str], list[Any]]:
         params.append(root.zfill(2))
     if f["since"] is not None:
         where.append("date >= ?")
-        params.append(_as_date("since", f["since"]))
+        params.append(filter_date("since", f["since"]))
     if f["until"] is not None:
         where.append("date <= ?")
-        params.append(_as_date("until", f["until"]))
+        params.append(filter_date("until", f["until"]))
     if f["after"] is not None:
         where.append("id > ?")
         params.append(str(f["after"]))
