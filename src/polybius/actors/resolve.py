@@ -277,7 +277,7 @@ class ActorResolver:
             group.actors = _compose(doc, anchors, group, hosts, on)
             group.kind = group.actors[0].kind if group.actors else "unknown"
         _coordinate(doc, anchors, groups, group_of_anchor)
-        home = _home_country(doc, article)
+        home = _home_country(article)
         if home is not None:  # titled people first, so that their later mentions inherit it
             _default_to_home(anchors, groups, home, people=True)
         coref.link(doc, anchors, groups)
@@ -424,27 +424,19 @@ def _seat_as_body(
                 return
 
 
-def _home_country(doc: Doc, article: Article) -> tuple[str, str] | None:
+def _home_country(article: Article) -> tuple[str, str] | None:
     """(ISO3, place) of the dateline: "PARIS, Oct 17 —" or "KADUNA, Nigeria, March 9 —".
 
     Only a capital or a country named in the dateline counts (no gazetteer here).
     """
     place = article.dateline_place
-    parts: list[str] = []
-    if place:
-        parts = [p.strip() for p in place.split(",") if p.strip()]
-    else:
-        words: list[str] = []
-        for token in doc[:12]:
-            if token.text in ("—", "–", "(", "-") or token.is_space:
-                break
-            words.append(token.text_with_ws)
-        head = "".join(words).strip()
-        first = head.split(",")[0].strip()
-        # a dateline opens with the place in capitals: "NEW DELHI,", "PORT-AU-PRINCE,"
-        if not first or not first.replace(" ", "").replace("-", "").replace(".", "").isupper():
-            return None
-        parts = [p.strip() for p in head.split(",")[:2] if p.strip()]
+    if not place:
+        # Articles built by hand skip the reader, which sets dateline_place; ask the same parser.
+        from polybius.when import read_dateline
+
+        wire = read_dateline(article.text[:400])
+        place = wire.place if wire is not None else None
+    parts = [p.strip() for p in (place or "").split(",") if p.strip()]
     if not parts:
         return None
     for part in reversed(parts):
