@@ -38,7 +38,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from polybius.gazetteer import Gazetteer, GeoCandidate, normalise_name
@@ -600,16 +600,7 @@ class Locator:
             place = self.gazetteer.country(context.article_country)
             if place is not None:
                 context.decisions[trigger.i] = "article-country"
-                return Place(
-                    name=place.name,
-                    country=place.country,
-                    lat=place.lat,
-                    lon=place.lon,
-                    geonameid=place.geonameid,
-                    precision="country",
-                    basis="country",
-                    feature=place.feature,
-                )
+                return replace(place, admin1=None, precision="country", basis="country", start=-1, end=-1)
         context.decisions[trigger.i] = "none"
         return None
 
