@@ -327,41 +327,55 @@ def test_api_holds_a_concurrent_read_load(work):
         server.wait(timeout=30)
 
 
-class _SlowCoder:
-    """Counts the codings running at once; each takes ``seconds``."""
+class _GatedCoder:
+    """Counts the codings running at once; each runs until the test opens ``gate``.
+
+    The tests decide when codings end, so nothing here depends on how fast the machine is."""
 
     active = 0
     most = 0
     lock = threading.Lock()
-
-    def __init__(self, seconds: float = 1.5) -> None:
-        self.seconds = seconds
+    gate = threading.Event()
 
     def code(self, article):
         from polybius.records import CodedArticle
 
-        with _SlowCoder.lock:
-            _SlowCoder.active += 1
-            _SlowCoder.most = max(_SlowCoder.most, _SlowCoder.active)
+        with _GatedCoder.lock:
+            _GatedCoder.active += 1
+            _GatedCoder.most = max(_GatedCoder.most, _GatedCoder.active)
         try:
-            time.sleep(self.seconds)
+            _GatedCoder.gate.wait(timeout=60)
         finally:
-            with _SlowCoder.lock:
-                _SlowCoder.active -= 1
+            with _GatedCoder.lock:
+                _GatedCoder.active -= 1
         return CodedArticle(article=article, events=())
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.gate.clear()
+        cls.most = 0
+
+    @classmethod
+    def finish_all(cls) -> None:
+        """Open the gate and wait for the abandoned threads to end."""
+        cls.gate.set()
+        assert wait_for(lambda: cls.active == 0, timeout=30), f"{cls.active} codings still running"
 
 
 def test_coding_timeout_is_e073(work):
     from polybius.api.app import Limits
 
-    app = create_app(db_path=work / "timeout.duckdb", coder_factory=_SlowCoder,
+    _GatedCoder.reset()
+    app = create_app(db_path=work / "timeout.duckdb", coder_factory=_GatedCoder,
                      limits=Limits(coding_timeout_s=0.3, max_concurrent_coding=1))  # fmt: skip
-    with TestClient(app, raise_server_exceptions=False) as client:
-        started = time.monotonic()
-        res = client.post(API + "/code", json={"text": "Azerbaijan met Iran."})
-        assert res.status_code == 504 and res.json()["error"]["code"] == "E073"
-        assert time.monotonic() - started < 1.4, "the answer waited for the coding to end"
-    time.sleep(1.6)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            res = client.post(API + "/code", json={"text": "Azerbaijan met Iran."})
+            still_coding = _GatedCoder.active
+    finally:
+        _GatedCoder.finish_all()
+    assert res.status_code == 504 and res.json()["error"]["code"] == "E073"
+    assert still_coding == 1, "the answer waited for the coding to end"
 
 
 def test_timed_out_codings_do_not_pile_up(work):
@@ -369,14 +383,17 @@ def test_timed_out_codings_do_not_pile_up(work):
     max_concurrent_coding bounds the CPU. (Found here as a bug; fixed in api/app.py.)"""
     from polybius.api.app import Limits
 
-    _SlowCoder.most = 0
-    app = create_app(db_path=work / "pileup.duckdb", coder_factory=_SlowCoder,
+    _GatedCoder.reset()
+    app = create_app(db_path=work / "pileup.duckdb", coder_factory=_GatedCoder,
                      limits=Limits(coding_timeout_s=0.2, max_concurrent_coding=1))  # fmt: skip
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
+            codes = []
             for i in range(4):
-                client.post(API + "/code", json={"text": f"Azerbaijan met Iran {i}."})
-            most = _SlowCoder.most
+                res = client.post(API + "/code", json={"text": f"Azerbaijan met Iran {i}."})
+                codes.append(res.json()["error"]["code"])
+            most = _GatedCoder.most
     finally:
-        time.sleep(1.6)  # let the abandoned threads end before the next test
-    assert most <= 1, f"{most} codings ran at once with max_concurrent_coding=1"
+        _GatedCoder.finish_all()
+    assert most == 1, f"{most} codings ran at once with max_concurrent_coding=1"
+    assert codes == ["E073", "E075", "E075", "E075"], codes
