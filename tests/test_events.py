@@ -255,7 +255,7 @@ def _kept(cands):
         ("Russia threatened to impose sanctions on Ukraine.", {("1312", "RUS", "UKR")}),
         ("Pakistan rejected talks with India.", {("125", "PAK", "IND")}),
         ("India refused to withdraw its troops.", {("1246", "IND", None)}),
-        ("Israel and Egypt signed an agreement.", {("057", "ISR", "EGY"), ("057", "EGY", "ISR")}),
+        ("Israel and Egypt signed an agreement.", {("057", "ISR", "EGY")}),
         ("Israel's attack on Gaza killed ten people.", {("190", "ISR", "PSE")}),
     ],
 )
@@ -270,7 +270,7 @@ def test_what_happened_is_coded(code, text, expected):
         # PLOVER: future and intended cooperation is AGREE, with CAMEO's intent codes
         ("Russia will meet Ukraine next week.", {("036", "RUS", "UKR")}),
         ("France plans to sign an agreement with Germany.", {("030", "FRA", "DEU")}),
-        ("Israel and Egypt agreed to cooperate.", {("031", "ISR", "EGY"), ("031", "EGY", "ISR")}),
+        ("Israel and Egypt agreed to cooperate.", {("031", "ISR", "EGY")}),
         ("Japan pledged humanitarian aid to Pakistan.", {("0333", "JPN", "PAK")}),
         # ... and announced conflict is THREATEN
         ("Russia will attack Ukraine.", {("138", "RUS", "UKR")}),
@@ -382,10 +382,8 @@ def test_seed_story(code, seed_story):
         ("040", "Zakir Hasanov", "Javad Jahangirzadeh")
     ]
     held = [c for c in kept if "held" in c.trigger_text and c.cameo == "040"]
-    assert {(c.actor.country, c.recipient.country) for c in held} == {
-        ("AZE", "IRN"),
-        ("IRN", "AZE"),
-    }
+    # one joint meeting, one event (DESIGN.md): not one per direction
+    assert [{c.actor.country, c.recipient.country} for c in held] == [{"AZE", "IRN"}]
     assert any(c.cameo == "040" and "discussed" in c.trigger_text for c in kept)
     # nothing in conflict, and no third country
     assert not [c for c in kept if c.cameo[:2] in {f"{r}" for r in range(10, 21)}]
@@ -413,7 +411,7 @@ def test_seed_story(code, seed_story):
         ),
         (
             "Israel and Egypt agreed to a ceasefire.",
-            {("0356", "ISR", "EGY"), ("0356", "EGY", "ISR")},
+            {("0356", "ISR", "EGY")},
         ),
     ],
 )
@@ -435,7 +433,6 @@ def test_event_noun_needs_a_verb_or_a_marked_actor(code):
     assert not code("France discussed the meeting.")[1:]  # the meeting is only a topic
     assert triples(code("A round of talks between Russia and Ukraine was held in Minsk.")) == {
         ("040", "RUS", "UKR"),
-        ("040", "UKR", "RUS"),
     }
 
 
@@ -486,7 +483,7 @@ def test_symmetric_pairs_never_pair_an_actor_with_itself(code):
     got = triples(
         code("Israel and the United Arab Emirates signed a trade agreement in Abu Dhabi.")
     )
-    assert got == {("057", "ISR", "ARE"), ("057", "ARE", "ISR")}
+    assert got == {("057", "ISR", "ARE")}
 
 
 @pytest.mark.model

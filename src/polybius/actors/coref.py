@@ -44,7 +44,8 @@ NEUTER_WINDOW = 1
 
 
 def salient_countries(groups: list[_Group], anchors: list[_Anchor], limit: int = 2) -> list[str]:
-    """The countries named most often (a phrase counts once per country), first-named first."""
+    """The ``limit`` countries named most often (a phrase counts once per country), most
+    named first (ties: first named first)."""
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for group in groups:
@@ -64,6 +65,13 @@ def salient_countries(groups: list[_Group], anchors: list[_Anchor], limit: int =
     return ranked[:limit]
 
 
+def _first_named(groups: list[_Group], iso: str) -> int:
+    return next(
+        (g.start for g in groups if g.direct and any(a.country == iso for a in g.actors)),
+        1 << 30,
+    )
+
+
 def _copy(actor: Actor, text: str, start: int, end: int, link: str) -> Actor:
     return replace(actor, text=text, start=start, end=end, link=link)
 
@@ -74,6 +82,8 @@ def _where(groups: list[_Group], g: int) -> str:
 
 def link(doc: Doc, anchors: list[_Anchor], groups: list[_Group]) -> None:
     pair_countries = salient_countries(groups, anchors)
+    # "the two states" are those two in the order the story named them: the first named acts
+    pair_in_order = sorted(pair_countries, key=lambda iso: _first_named(groups, iso))
     token_group: dict[int, int] = {}
     for g, group in enumerate(groups):
         for i in group.anchors:
@@ -98,7 +108,7 @@ def link(doc: Doc, anchors: list[_Anchor], groups: list[_Group]) -> None:
         ):
             _surname(doc, groups, g, members, persons)  # NER often calls a bare surname an ORG
         elif group.pair:
-            _pair(groups, g, members, pair_countries)
+            _pair(groups, g, members, pair_in_order)
         elif group.definite and first.role:
             _title(groups, g, pair_countries[:1])
     _possessed(doc, anchors, groups)

@@ -278,6 +278,8 @@ class ActorResolver:
             group.kind = group.actors[0].kind if group.actors else "unknown"
         _coordinate(doc, anchors, groups, group_of_anchor)
         home = _home_country(article)
+        if home is not None and not _lead_is_home(anchors, sentence_of, home[0]):
+            home = None  # "BANGKOK — A Myanmar military air strike ...": a bureau abroad
         if home is not None:  # titled people first, so that their later mentions inherit it
             _default_to_home(anchors, groups, home, people=True)
         coref.link(doc, anchors, groups)
@@ -444,6 +446,18 @@ def _home_country(article: Article) -> tuple[str, str] | None:
         if iso3:
             return iso3, parts[0]
     return None
+
+
+def _lead_is_home(anchors: list[_Anchor], sentence_of: list[int], iso3: str) -> bool:
+    """The story's lead names the dateline country, or no country at all: then its unnamed
+    officials are that country's. A lead about another country ("BANGKOK, March 27 - A
+    Myanmar military air strike ...") was filed from a bureau abroad."""
+    lead = [a for a in anchors if a.iso3]
+    if not lead:
+        return True
+    first = sentence_of[lead[0].start]
+    named = {a.iso3 for a in lead if sentence_of[a.start] == first}
+    return iso3 in named
 
 
 # Sectors whose unnamed members in a datelined story belong to the dateline country

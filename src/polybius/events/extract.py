@@ -288,6 +288,8 @@ _TEMPORAL = frozenset({"since", "after", "until", "once", "as", "while"})
 _EACH_TOLD = ("04",)
 # Roots of violence: a participle of one on another is that attack's toll.
 _VIOLENCE = frozenset({"18", "19", "20"})
+# Hostile acts that, claimed by one side of another ("X said Y attacked Z"), accuse it.
+_ACCUSABLE = frozenset({"13", "15", "17", "18", "19", "20"})
 
 
 class Mentions(Protocol):
@@ -395,6 +397,7 @@ class EventExtractor:
                 continue
             out.extend(self.extract_sentence(sent, index, mentions, year=year))
         _answer_back(out)
+        _story_target(out)
         self._drop_restated(out)
         return out
 
@@ -1081,11 +1084,7 @@ class EventExtractor:
                         link="no target named: the actor's own country",
                     )
                 ]
-                recip_how = (
-                    "the one other country the sentence names"
-                    if mention
-                    else "the actor's own country (no other named)"
-                )
+                recip_how = "the one other country the sentence names" if mention else _OWN_COUNTRY_GUESS
                 notes.append("recipient country from the sentence")
         if recipients and actors and not any(r.country for r in recipients):
             # "accused Darfur rebels", "met President Obama ... Washington": a recipient of no
@@ -1109,15 +1108,20 @@ class EventExtractor:
             actor_how, recip_how = (recip_how, actor_how) if actors else ("", recip_how)
 
         # Drop on a report: "X said Y attacked Z" (preposed, another actor) is Y's claim.
-        if drop is None and report is not None and match.frame_of is None:
+        # What X did is accuse Y: that speech act is the event (PETRARCH codes it so too).
+        accused_by: tuple[Token, list[Actor]] | None = None
+        if report is not None and match.frame_of is None:
             kind, speaker = report
-            if speaker.i < verb.i:
+            claim = f"reported claim ({speaker.text})"  # a verb of claiming dropped it above
+            if drop in (None, claim) and speaker.i < verb.i:
                 speaker_actors = _actors_of(speaker_subject(speaker), mentions)
                 if _other_side(speaker_actors, actors):
-                    drop = f"reported claim ({speaker.text})"
-                else:
+                    drop = claim
+                    if cameo[:2] in _ACCUSABLE and not (negated or hypo):
+                        accused_by = (speaker, speaker_actors)
+                elif drop is None:
                     notes.append(f"reported by '{speaker.text}'")
-            else:
+            elif drop is None:
                 notes.append(f"attributed ('{speaker.text}')")
 
         # One country's drills are MOBILIZE; drills held together are joint: COOPERATE.
@@ -1226,6 +1230,8 @@ class EventExtractor:
             )
             drop = f"demanded by '{demand_by.text}' (coded as {demanded})"
 
+        if accused_by is not None:
+            yield from self._accusation(accused_by, match.token, actors, sent, index, cameo)
         pairs = self._pairs(actors, recipients, cameo, plover)
         if drop is not None:
             pairs = pairs[:1] or [(None, None)]
@@ -1295,6 +1301,45 @@ class EventExtractor:
                 tense=modality.tense_of(speaker, self.lexicon) or tense,
                 confidence=0.6 if recipient is not None else 0.45,
                 notes=[f"actor: subject of '{speaker.text}'", "recipient: who must act"],
+            )
+
+    def _accusation(
+        self,
+        accused_by: tuple[Token, list[Actor]],
+        token: Token,
+        accused: list[Actor],
+        sent: Span,
+        index: int,
+        claimed: str,
+    ) -> Iterable[Candidate]:
+        """ "The US said ISIL had attacked Iraq": the US accuses ISIL (CAMEO 112); the attack
+        itself is ISIL's claim, not coded as a fact."""
+        speaker, speakers = accused_by
+        start = min(speaker.idx, token.idx)
+        end = max(speaker.idx + len(speaker.text), token.idx + len(token.text))
+        text = (
+            f"{speaker.text} ... {token.text}"
+            if end - start > 60
+            else sent.doc[min(speaker.i, token.i) : max(speaker.i, token.i) + 1].text
+        )
+        for actor, recipient in self._pairs(speakers, accused, "112", None):
+            yield Candidate(
+                sentence=sent,
+                sentence_index=index,
+                trigger=speaker,
+                trigger_text=text,
+                trigger_start=start,
+                trigger_end=end,
+                cameo="112",
+                rule=f"claim: '{speaker.lemma_} that' + a hostile act (CAMEO {claimed})",
+                actor=actor,
+                recipient=recipient,
+                tense=modality.tense_of(speaker, self.lexicon),
+                confidence=0.55,
+                notes=[
+                    f"actor: subject of '{speaker.text}'",
+                    f"recipient: who the claim says did '{token.text}'",
+                ],
             )
 
     def _effective_code(self, match: _Match, depth: int = 0) -> str:
@@ -1625,11 +1670,14 @@ class EventExtractor:
                         pairs.append((a, r))
             return _one_per_country(_across(pairs)) or [(actors[0], None)]
         if len(actors) > 1 and self._symmetric(cameo, plover):
+            # A joint act is one event, the first named as actor (DESIGN.md codes "the two
+            # states" meeting once; X->Y and Y->X would count it twice in every dyad table).
+            # Fighting is each side's act on the other: "X and Y exchanged fire" is two.
+            mutual = cameo[:2] in _VIOLENCE or cameo.startswith("145")
             for i, a in enumerate(actors):
                 for j, b in enumerate(actors):
-                    if i == j or _same_actor(a, b):
-                        continue
-                    pairs.append((a, b))
+                    if (j > i or (mutual and j != i)) and not _same_actor(a, b):
+                        pairs.append((a, b))
             pairs = _one_per_country(_across(pairs))
             if pairs:
                 return pairs
@@ -1828,6 +1876,43 @@ _EXERCISE_WORDS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game
 # "rejected the accusation", "criticised the handover".
 _REACTION_ROOTS = ("11", "12")
 _DEFINITE = frozenset({"the", "this", "these", "that", "those", "such"})
+
+
+_OWN_COUNTRY_GUESS = "the actor's own country (no other named)"
+
+
+def _story_target(cands: list[Candidate]) -> None:
+    """ "Russian missiles struck Odesa ... Kiper said Russia fired six missiles at the port":
+    an attack whose target names no country is aimed where the story's other attacks by the
+    same side are, not at the attacker's own country. Only that guess is replaced: a target
+    the sentence names stays."""
+    guess = f"recipient: {_OWN_COUNTRY_GUESS}"
+    aimed: dict[str, Actor] = {}
+    for cand in cands:
+        if (
+            cand.dropped is None
+            and cand.actor is not None
+            and cand.actor.country
+            and cand.cameo[:2] in _VIOLENCE
+            and cand.recipient is not None
+            and cand.recipient.country not in (None, cand.actor.country)
+            and guess not in cand.notes
+        ):
+            aimed.setdefault(cand.actor.country, cand.recipient)
+    for cand in cands:
+        if cand.dropped is not None or guess not in cand.notes or cand.cameo[:2] not in _VIOLENCE:
+            continue
+        target = aimed.get(cand.actor.country or "") if cand.actor is not None else None
+        if target is not None:
+            cand.recipient = replace(target, link="no target named: the story's target")
+            cand.notes = [
+                n
+                for n in cand.notes
+                if n != guess and not n.startswith("recipient link: no target named")
+            ]
+            cand.notes.append(
+                f"recipient: the target of the story's other attacks by {cand.actor.country}"
+            )
 
 
 def _answer_back(cands: list[Candidate]) -> None:
