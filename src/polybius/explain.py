@@ -96,6 +96,10 @@ def _who(actor: dict[str, Any] | None) -> str:
     return text
 
 
+def _side(actor: dict[str, Any] | None) -> str:
+    return (actor.get("code") or actor.get("country") or "?") if actor else "-"
+
+
 def render_explanation(report: dict[str, Any]) -> str:
     """The explanation as readable text for the terminal."""
     art = report["article"]
@@ -124,10 +128,14 @@ def render_explanation(report: dict[str, Any]) -> str:
         for event in sent["events"]:
             loc = event.get("location") or {}
             lines.append(
-                f"    => {event['plover']} {event['cameo']} on {event['date'] or '?'} ({event['date_basis']})"
+                f"    => {event['plover']} {event['cameo']} {_side(event['actor'])} -> {_side(event['recipient'])}"
+                f" on {event['date'] or '?'} ({event['date_basis']})"
                 + (f" at {loc.get('name')}, {loc.get('country')} ({loc.get('basis')})" if loc else "")
                 + f"  confidence {event['confidence']}"
             )
+            recipient = event.get("recipient") or {}
+            if (recipient.get("link") or "").startswith(("country of the place", "no target named: the country")):
+                lines.append(f"       recipient from the place: {recipient['link']}")
     places = report.get("places") or {}
     toponyms = [t for t in places.get("toponyms", []) if t.get("candidates")]
     if toponyms:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from polybius import __version__
-from polybius.records import Article, CodedArticle, Event, Evidence
+from polybius.records import Actor, Article, CodedArticle, Event, Evidence, Place
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -138,13 +138,14 @@ class Coder:
                 dropped.append(_dropped_record(cand, f"CAMEO {entry.code} has no PLOVER type (neutral statement)"))
                 continue
             location = self.locator.locate(cand.sentence, cand.trigger, article, place_context)
+            recipient = _recipient_from_place(cand, location)
             sent = cand.sentence
             sent_start, sent_end = _trimmed(doc_text, sent.start_char, sent.end_char)
             event = Event(
                 article_id=article.id,
                 source_id=article.source_id,
                 actor=cand.actor,
-                recipient=cand.recipient,
+                recipient=recipient,
                 cameo=entry.code,
                 plover=plover,
                 mode=cand.mode if cand.mode is not None else entry.mode,
@@ -196,6 +197,52 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+# Roots whose target, when the text names none, is the country the act took place in:
+# drills in Alaska are aimed at the United States, not at Russia.
+_AIMED_AT_PLACE = ("15", "18", "19", "20")
+_OWN_COUNTRY_LINK = "no target named: the actor's own country"
+
+
+def _recipient_from_place(cand: Candidate, location: Place | None) -> Actor | None:
+    """The recipient, with what the sentence's own place tells about it.
+
+    - "Russia is conducting military exercises in Alaska": an act of force with no target
+      named, in another country than the actor's, is aimed at that country (the events
+      stage could only guess the actor's own);
+    - "bombarded a government-held part of Aleppo": a domestic body of no known country
+      (the government, the police, the army) at a place is that place's country's.
+    Only a place the sentence itself ties to the event counts (basis "text")."""
+    recipient = cand.recipient
+    if recipient is None or location is None or location.basis != "text" or not location.country:
+        return recipient
+    country = location.country
+    actor_country = cand.actor.country if cand.actor is not None else None
+    if (
+        recipient.link == _OWN_COUNTRY_LINK
+        and cand.cameo.startswith(_AIMED_AT_PLACE)
+        and actor_country
+        and country != actor_country
+    ):
+        from polybius.actors.countries import country_name
+
+        return Actor(
+            text=location.name,
+            name=country_name(country),
+            country=country,
+            kind="country",
+            code=country,
+            link=f"no target named: the country where it happened ({location.name})",
+        )
+    if recipient.country is None and recipient.sectors and recipient.kind in ("role", "group"):
+        return replace(
+            recipient,
+            country=country,
+            code=country + "".join(recipient.sectors[:3]),
+            link=f"country of the place of the event ({location.name})",
+        )
+    return recipient
 
 
 def _dropped_record(cand: Candidate, reason: str) -> dict[str, Any]:

@@ -470,6 +470,7 @@ class EventExtractor:
                     continue
                 seen.add(key)
                 out.append(cand)
+        _drop_descriptions(out)
         _merge_same_event(out)
         return out
 
@@ -2013,6 +2014,29 @@ def _side(actor: Actor | None) -> str:
     if actor is None:
         return ""
     return actor.country or "?"
+
+
+# A participle on one of these describes a participant ("released hostages abducted in
+# May"); on a prepositional object it is as often an event ("in a swap mediated by the UAE").
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative"})
+
+
+def _drop_descriptions(cands: list[Candidate]) -> None:
+    """ "The civilians imprisoned for acting against Moscow were released": a participle that
+    describes who another event is about tells their past, not news of its own. ("Talks
+    hosted by Malaysia" describe an event, not a participant: the hosting is news.)"""
+    triggers = {c.trigger.i for c in cands if c.dropped is None}
+    events = {c.trigger.i for c in cands}
+    for cand in cands:
+        token = cand.trigger
+        if cand.dropped is not None or token.dep_ != "acl" or token.tag_ != "VBN":
+            continue
+        noun = token.head
+        if noun.i in events:
+            continue
+        governor = noun.head
+        if noun.dep_ in _ARGUMENTS and governor.i in triggers and governor.i != token.i:
+            cand.dropped = f"describes who '{governor.text}' is about (background)"
 
 
 def _merge_same_event(cands: list[Candidate]) -> None:

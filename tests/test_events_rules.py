@@ -1,0 +1,103 @@
+"""Rules that need more than one sentence or more than one stage, through the real coder.
+
+Each story is written by hand; each test says what a user of dyadic event data expects.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from polybius.read import article_from_text
+
+pytestmark = pytest.mark.model
+
+
+def _events(coder, text: str, published: date = date(2024, 7, 23)):
+    return coder.code(article_from_text(text, published=published)).events
+
+
+def _triples(events):
+    return {
+        (e.cameo, e.actor.country if e.actor else None, e.recipient.country if e.recipient else None)
+        for e in events
+    }
+
+
+def test_a_joint_act_is_one_event_named_in_text_order(coder):
+    events = _events(coder, "Brazil and Argentina signed an energy agreement on Tuesday.")
+    assert [(e.cameo, e.actor.country, e.recipient.country) for e in events] == [("057", "BRA", "ARG")]
+
+
+def test_an_exchange_of_fire_is_each_side_attacking_the_other(coder):
+    events = _events(coder, "Indian and Pakistani troops exchanged fire across the border on Monday.")
+    pairs = {(e.actor.country, e.recipient.country) for e in events if e.cameo.startswith("19")}
+    assert pairs == {("IND", "PAK"), ("PAK", "IND")}
+
+
+def test_an_attack_with_no_target_named_is_aimed_at_the_storys_target(coder):
+    """The second sentence restates the first attack: its target is Ukraine (not Russia), so
+    it is the same event and is coded once."""
+    text = (
+        "ODESA, July 23 — Russian missiles struck the port of Odesa on Monday, killing three dock "
+        "workers, Ukrainian officials said.\n\n"
+        "Regional governor Oleh Kiper said Russia fired six cruise missiles at the port infrastructure."
+    )
+    events = _events(coder, text)
+    assert _triples(events) == {("190", "RUS", "UKR")}
+    assert not [e for e in events if e.actor.country == e.recipient.country]
+
+
+def test_a_claim_that_the_other_side_attacked_is_an_accusation(coder):
+    events = _events(coder, "The United States claimed that Iran had attacked a tanker in the Gulf.")
+    assert _triples(events) == {("112", "USA", "IRN")}  # the attack itself is Iran's... claim
+    (accusation,) = events
+    assert accusation.evidence.rule.startswith("claim:")
+
+
+def test_a_claim_about_ones_own_side_is_not_an_accusation(coder):
+    events = _events(coder, "Iran said it had seized a tanker in the Gulf.")
+    assert not [e for e in events if e.cameo == "112"]
+
+
+def test_a_negated_claim_accuses_no_one(coder):
+    events = _events(coder, "The United States said that Iran had not attacked the tanker.")
+    assert not [e for e in events if e.cameo == "112"]
+
+
+def test_drills_in_another_country_are_aimed_at_it(coder):
+    events = _events(coder, "Russia is conducting military exercises in Alaska.")
+    assert _triples(events) == {("150", "RUS", "USA")}
+    assert events[0].recipient.link.startswith("no target named: the country where it happened")
+
+
+def test_drills_at_home_keep_no_foreign_target(coder):
+    events = _events(coder, "Russia held military exercises near Moscow on Tuesday.")
+    assert all(e.recipient is None or e.recipient.country == "RUS" for e in events)
+
+
+def test_a_participle_describing_who_was_released_is_not_news(coder):
+    events = _events(coder, "Hamas released hostages abducted in October, Israeli officials said.")
+    assert {e.cameo[:3] for e in events} == {"084"}
+
+
+def test_a_bureau_abroad_does_not_lend_its_country(coder):
+    """BANGKOK files Myanmar news: the junta's spokesman is not Thai."""
+    text = (
+        "BANGKOK, March 27 — A Myanmar military air strike on a village in the Sagaing region "
+        "killed at least 25 people on Monday, residents said.\n\n"
+        "A junta spokesman denied the report and accused the resistance of using the school as a base."
+    )
+    events = _events(coder, text)
+    countries = {a.country for e in events for a in (e.actor, e.recipient) if a is not None}
+    assert "THA" not in countries
+
+
+def test_a_home_dateline_still_lends_its_country(coder):
+    text = (
+        "NAIROBI, June 21 — Police arrested more than 200 protesters in Nairobi on Thursday, "
+        "rights groups said."
+    )
+    events = _events(coder, text)
+    assert any(e.actor is not None and e.actor.country == "KEN" for e in events)
