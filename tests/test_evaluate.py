@@ -68,6 +68,18 @@ def test_public_names() -> None:
 # -- matching ------------------------------------------------------------------------------
 
 
+def test_our_gold_is_matched_only_from_the_sentence_it_quotes() -> None:
+    """An AGREE coded from another sentence of the story is an extra and a miss, not a hit."""
+    g = gold("AGREE", "036", "IRN", "AZE", evidence="invited his counterpart to Tehran")
+    elsewhere = pred("AGREE", "030", "IRN", "AZE", evidence="The sides agreed to open two crossings.")
+    there = pred("AGREE", "036", "IRN", "AZE", evidence="Goudarzi invited his counterpart to Tehran.")
+    assert measures(score_record(record(g), [elsewhere]))["plover"] == (0, 1, 1)
+    assert measures(score_record(record(g), [elsewhere, there]))["plover"] == (1, 1, 0)
+    # PLOVER's eventText paraphrases its one sentence: no sentence test there
+    assert measures(score_record(record(g, fmt="plover-gsr"), [elsewhere]))["plover"] == (1, 0, 0)
+
+
+
 def test_greedy_takes_the_best_match_first() -> None:
     g = [gold("CONSULT", "040", "AZE", "IRN"), gold("CONSULT", "042", "USA", "CHN")]
     # The first prediction fits both gold events by type, but the second gold one better.

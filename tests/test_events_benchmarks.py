@@ -28,12 +28,12 @@ OLD_NAMES = {
 # Floors: the scores measured when they were pinned, rounded down. Raise, never lower.
 PLOVER_TYPE_RECALL = 0.81
 PETRARCH_FOUND = 0.48
-PETRARCH_EXTRA_AT_MOST = 0.45
+PETRARCH_EXTRA_AT_MOST = 0.42
 # Country accuracy on matched events (polybius.evaluate, as benchmarks/accuracy.py reports it).
 PLOVER_ACTOR_COUNTRY = 0.87
 PLOVER_RECIPIENT_COUNTRY = 0.84
-PETRARCH_ACTOR_COUNTRY = 0.95
-PETRARCH_RECIPIENT_COUNTRY = 0.87
+PETRARCH_ACTOR_COUNTRY = 0.97
+PETRARCH_RECIPIENT_COUNTRY = 0.91
 
 
 @pytest.fixture(scope="module")

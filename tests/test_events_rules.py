@@ -101,3 +101,22 @@ def test_a_home_dateline_still_lends_its_country(coder):
     )
     events = _events(coder, text)
     assert any(e.actor is not None and e.actor.country == "KEN" for e in events)
+
+
+def test_violence_is_coded_by_who_does_it_to_whom(coder):
+    text = (
+        "NAIROBI, June 21 — Officers fired tear gas at protesters near parliament on Thursday.\n\n"
+        "In Mombasa, rioters torched two police stations on Friday."
+    )
+    coded = {
+        (e.cameo, e.actor.country, e.recipient.role if e.recipient else None)
+        for e in _events(coder, text)
+    }
+    assert ("175", "KEN", "protester") in coded  # violent repression, not a plain assault
+    assert any(cameo == "145" and country == "KEN" for cameo, country, _ in coded)  # the riot
+
+
+def test_a_clash_with_someone_is_mutual(coder):
+    events = _events(coder, "Armenian troops clashed with Azerbaijani forces on the border on Monday.")
+    pairs = {(e.actor.country, e.recipient.country) for e in events if e.cameo.startswith("19")}
+    assert pairs == {("ARM", "AZE"), ("AZE", "ARM")}

@@ -19,6 +19,9 @@ to gold events greedily, best match first, separately for each measure:
   for the symmetric types (CONSULT, COOPERATE, AGREE), which may be either way round;
 - ``dyad``: the actor's and recipient's countries alone.
 
+In our own format a gold event that quotes its evidence is matched only by an event coded from
+the sentence holding the quote.
+
 A gold field that the gold does not state (an event with no ``actor`` key) matches anything;
 a field stated as null (PETRARCH's ``---``, a PLOVER record without a target) must be null.
 On the events matched on everything they share (the primary alignment), the accuracy of actor
@@ -632,6 +635,25 @@ def similarity(gold: GoldEvent, pred: PredictedEvent) -> float:
     return score
 
 
+def _same_sentence(gold: GoldEvent, pred: PredictedEvent) -> bool:
+    """A gold event that quotes its evidence is matched only by an event coded from the
+    sentence holding that quote: an event of the right type found in the wrong sentence is
+    a miss and an extra, not a hit."""
+    if not gold.evidence or not pred.evidence:
+        return True
+    return " ".join(gold.evidence.split()) in " ".join(pred.evidence.split())
+
+
+def _eligible(record: GoldRecord, measure: str) -> Callable[[GoldEvent, PredictedEvent], bool]:
+    """The measure's criterion; for multi-sentence gold that quotes its evidence (our own
+    format), also the same sentence. (The PLOVER records are one sentence each, and their
+    ``eventText`` paraphrases rather than quotes.)"""
+    criterion = _primary if measure == "primary" else _CRITERIA[measure]
+    if record.format != "polybius":
+        return criterion
+    return lambda g, p: criterion(g, p) and _same_sentence(g, p)
+
+
 def greedy_match(
     gold: Sequence[GoldEvent],
     predicted: Sequence[PredictedEvent],
@@ -884,7 +906,7 @@ def score_record(record: GoldRecord, predicted: Sequence[PredictedEvent]) -> Rep
             g_idx, p_idx = list(range(len(gold))), list(range(len(predicted)))
         g_sub = [gold[i] for i in g_idx]
         p_sub = [predicted[i] for i in p_idx]
-        pairs = [(g_idx[a], p_idx[b]) for a, b in greedy_match(g_sub, p_sub, _CRITERIA[measure])]
+        pairs = [(g_idx[a], p_idx[b]) for a, b in greedy_match(g_sub, p_sub, _eligible(record, measure))]
         matches[measure] = pairs
         score = report.measures[measure]
         score.tp += len(pairs)
@@ -914,7 +936,7 @@ def score_record(record: GoldRecord, predicted: Sequence[PredictedEvent]) -> Rep
         errors.extras = [predicted[i] for i in indices_p if i not in matched_p]
 
     # field accuracies on the primary alignment
-    for gi, pi in greedy_match(gold, predicted, _primary):
+    for gi, pi in greedy_match(gold, predicted, _eligible(record, "primary")):
         g, p = gold[gi], predicted[pi]
         wrong: list[str] = []
         if record.score_actors:

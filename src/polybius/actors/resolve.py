@@ -448,21 +448,25 @@ def _home_country(article: Article) -> tuple[str, str] | None:
     return None
 
 
+# Organisations of no one state whose national branches act for their country.
+_TRANSNATIONAL = frozenset({"IMG", "NGO", "MNC", "REB", "ISL", "CHR", "UIS"})
+
+
 def _lead_is_home(anchors: list[_Anchor], sentence_of: list[int], iso3: str) -> bool:
     """The story's lead names the dateline country, or no country at all: then its unnamed
     officials are that country's. A lead about another country ("BANGKOK, March 27 - A
     Myanmar military air strike ...") was filed from a bureau abroad."""
-    lead = [a for a in anchors if a.iso3]
-    if not lead:
+    if not anchors:
         return True
-    first = sentence_of[lead[0].start]
-    named = {a.iso3 for a in lead if sentence_of[a.start] == first}
-    return iso3 in named
+    first = sentence_of[anchors[0].start]  # the first sentence that names anyone
+    named = {a.iso3 for a in anchors if a.iso3 and sentence_of[a.start] == first}
+    return not named or iso3 in named
 
 
 # Sectors whose unnamed members in a datelined story belong to the dateline country
 # ("workers went on strike", "police arrested"); refugees and diplomats rarely do.
 _FOREIGN_SECTORS = frozenset({"REF", "IGO", "NGO"})
+_CAPTIVES = frozenset({"hostage", "prisoner", "detainee", "captive"})
 _NATIONAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "PTY"})
 
 
@@ -492,8 +496,8 @@ def _default_to_home(
             continue
         if any(a.role is not None and "diplomat" in a.role.flags for a in members):
             continue
-        if set(first.sectors) & _FOREIGN_SECTORS:
-            continue
+        if set(first.sectors) & _FOREIGN_SECTORS or first.role in _CAPTIVES:
+            continue  # hostages freed in a Doha story are not Qatari
         group.actors = [
             replace(
                 a,
@@ -851,6 +855,10 @@ def _compose(
         sectors = _merge_sectors(org.sectors if org else (), role_sectors if not org else ())
         name = org.name if org else (org_anchor.name or text)
         code = org.code if org else _code(country, sectors)
+        if org and countries and org.country in _TRANSNATIONAL and countries[0] != org.country:
+            # "Egypt's Muslim Brotherhood", "the Nigerian Red Cross": that country's branch
+            country = countries[0]
+            code = _code(country, sectors)
         kind = "organisation"
         alternatives = [country]
     elif role_anchors:

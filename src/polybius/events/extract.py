@@ -286,9 +286,11 @@ _TEMPORAL = frozenset({"since", "after", "until", "once", "as", "while"})
 # Consultations are told part by part (a meeting, then what was discussed): not merged as
 # restatements.
 _EACH_TOLD = ("04",)
+_MANY_INTENTS = ("03",)
 # Roots of violence: a participle of one on another is that attack's toll.
 _VIOLENCE = frozenset({"18", "19", "20"})
 # Hostile acts that, claimed by one side of another ("X said Y attacked Z"), accuse it.
+_CLAIM_RULE = "claim:"
 _ACCUSABLE = frozenset({"13", "15", "17", "18", "19", "20"})
 
 
@@ -409,7 +411,10 @@ class EventExtractor:
         A later sentence that names a time of its own is another event; a meeting's parts
         ("met ... the sides discussed ...") are each kept (CAMEO 04, see ``_EACH_TOLD``)."""
         first: dict[tuple[str, str, str, str], Candidate] = {}
-        for cand in cands:
+        # An accusation read from a claim ("India said Pakistani forces opened fire") yields
+        # to one the story states ("India accused Pakistan of ..."), wherever it comes.
+        stated = [c for c in cands if not c.rule.startswith(_CLAIM_RULE)]
+        for cand in stated + [c for c in cands if c.rule.startswith(_CLAIM_RULE)]:
             if cand.dropped is not None or cand.actor is None or not cand.actor.country:
                 continue
             if _anaphoric(cand) and any(
@@ -425,10 +430,13 @@ class EventExtractor:
             kind = self._type_of(cand.cameo, cand.plover)
             actor = cand.actor.country
             recipient = cand.recipient.country if cand.recipient and cand.recipient.country else ""
-            key = (cand.cameo[:2], kind, actor, recipient)
+            # Intents and agreements are many in one story ("agreed to open crossings ...
+            # invited his counterpart"): only the same code restates one.
+            family = cand.cameo if cand.cameo.startswith(_MANY_INTENTS) else cand.cameo[:2]
+            key = (family, kind, actor, recipient)
             keys = [key]
             if recipient and self._symmetric(cand.cameo, cand.plover):
-                keys.append((cand.cameo[:2], kind, recipient, actor))
+                keys.append((family, kind, recipient, actor))
             earlier = next(
                 (
                     first[k]
@@ -598,6 +606,24 @@ class EventExtractor:
             if embedded is not None and embedded.frame_of is None and embedded is not match:
                 embedded.frame_of = match
                 match.embedded = embedded
+        # "agreed to extend the truce and to release more hostages": a second infinitive is
+        # under the same frame (an intent to release, not a release)
+        for match in list(matches.values()):
+            inner = match.embedded
+            if match.trigger.frame is None or inner is None:
+                continue
+            heads = [inner.verb, *(c for c in match.token.children if c.dep_ == "xcomp")]
+            for conj in (c for head in heads for c in head.children):
+                other = matches.get(conj.i)
+                if (
+                    conj.dep_ == "conj"
+                    and other is not None
+                    and other is not match
+                    and other.frame_of is None
+                    and other.embedded is None
+                    and other.trigger.frame is None
+                ):
+                    other.frame_of = match
         for match in matches.values():
             token = match.token
             if match.drop == "consumed" or token.pos_ not in _NOUN_POS:
@@ -782,7 +808,13 @@ class EventExtractor:
                 drop = f"denied ({frame.token.text})"
             else:
                 composed = lex.compose_code(kind or "", match.cameo)
-                drop = f"embedded in '{frame.token.text}' (coded as {composed or frame.cameo})"
+                if frame.embedded is not match and composed:
+                    # the frame's second infinitive: coded here, as the frame codes it
+                    notes.append(f"second complement of '{frame.token.text}': {cameo} -> {composed}")
+                    rule = f"{frame.trigger.rule} + {rule}"
+                    cameo, plover, mode = composed, None, None
+                else:
+                    drop = f"embedded in '{frame.token.text}' (coded as {composed or frame.cameo})"
         if match.embedded is not None:
             inner = match.embedded
             kind = match.trigger.frame or ""
@@ -1234,11 +1266,19 @@ class EventExtractor:
         if accused_by is not None:
             yield from self._accusation(accused_by, match.token, actors, sent, index, cameo)
         pairs = self._pairs(actors, recipients, cameo, plover)
+        if cameo[:2] in _VIOLENCE and recip_how == "'with' object":
+            # "Syrian forces clashed with rioters": fighting with someone is mutual
+            pairs += [(r, a) for a, r in pairs if a is not None and r is not None]
         if drop is not None:
             pairs = pairs[:1] or [(None, None)]
         for actor, recipient in pairs:
             conf = base - (0.05 if actor is not None and actor.link else 0.0)
             cand_notes = list(notes)
+            pair_cameo, pair_plover, pair_mode = cameo, plover, mode
+            crowd = _crowd_violence(cameo, actor, recipient)
+            if crowd is not None:
+                pair_cameo, pair_plover, pair_mode = crowd, None, None
+                cand_notes.append(f"{cameo} -> {crowd}: {_CROWD_NOTE[crowd]}")
             if actor is not None and actor.link:
                 cand_notes.append(f"actor link: {actor.link}")
             if recipient is not None and recipient.link:
@@ -1250,12 +1290,12 @@ class EventExtractor:
                 trigger_text=text,
                 trigger_start=start,
                 trigger_end=end,
-                cameo=cameo,
+                cameo=pair_cameo,
                 rule=rule,
                 actor=actor,
                 recipient=recipient,
-                plover=plover,
-                mode=mode,
+                plover=pair_plover,
+                mode=pair_mode,
                 tense=tense,
                 negated=negated,
                 hypothetical=hypo,
@@ -1332,7 +1372,7 @@ class EventExtractor:
                 trigger_start=start,
                 trigger_end=end,
                 cameo="112",
-                rule=f"claim: '{speaker.lemma_} that' + a hostile act (CAMEO {claimed})",
+                rule=f"{_CLAIM_RULE} '{speaker.lemma_} that' + a hostile act (CAMEO {claimed})",
                 actor=actor,
                 recipient=recipient,
                 tense=modality.tense_of(speaker, self.lexicon),
@@ -1875,7 +1915,8 @@ _EXERCISE_WORDS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game
 
 # Reactions whose object may be an earlier event of the story: "condemned the attack",
 # "rejected the accusation", "criticised the handover".
-_REACTION_ROOTS = ("11", "12")
+_REACTION_ROOTS = ("11", "12", "051")
+_SUPPORT_OF_NO_ONE = "no recipient (SUPPORT of no one"
 _DEFINITE = frozenset({"the", "this", "these", "that", "those", "such"})
 
 
@@ -1919,10 +1960,12 @@ def _story_target(cands: list[Candidate]) -> None:
 def _answer_back(cands: list[Candidate]) -> None:
     """ "Russian missiles struck Odesa ... Ukraine condemned the attack": a reaction to "the
     attack", "the accusation", "the drills" that names no one answers the latest earlier
-    event's actor of another country (within three sentences)."""
+    event's actor of another country (within three sentences). So does praise: "Wang praised
+    the deal" supports the deal's maker (dropped as SUPPORT of no one until it answers)."""
     for pos, cand in enumerate(cands):
+        unanswered_praise = (cand.dropped or "").startswith(_SUPPORT_OF_NO_ONE)
         if (
-            cand.dropped is not None
+            (cand.dropped is not None and not unanswered_praise)
             or not cand.cameo.startswith(_REACTION_ROOTS)
             or cand.actor is None
             or not cand.actor.country
@@ -1951,9 +1994,11 @@ def _answer_back(cands: list[Candidate]) -> None:
                 or not prev.actor.country
                 or prev.actor.country == cand.actor.country
                 or prev.trigger.i >= cand.trigger.i
+                or (unanswered_praise and prev.cameo.startswith(_REACTION_ROOTS))
             ):
-                continue
+                continue  # praise of "the agreement" is of the agreement, not of its praise
             cand.recipient = prev.actor
+            cand.dropped = None
             cand.notes[:] = [n for n in cand.notes if not n.startswith("recipient")]
             cand.notes.append(
                 f"recipient: actor of the earlier event '{prev.trigger.text}' "
@@ -2018,6 +2063,30 @@ def _side(actor: Actor | None) -> str:
 
 # A participle on one of these describes a participant ("released hostages abducted in
 # May"); on a prepositional object it is as often an event ("in a swap mediated by the UAE").
+_CROWD_ROLES = frozenset({"protester", "rioter"})
+_SECURITY = frozenset({"COP", "MIL"})
+_CROWD_NOTE = {
+    "145": "violence by protesters is a riot",
+    "175": "security forces' violence against protesters is violent repression",
+}
+
+
+def _crowd_violence(cameo: str, actor: Actor | None, recipient: Actor | None) -> str | None:
+    """CAMEO codes violence by who does it to whom: "rioters torched police stations" is 145
+    (riot), "police fired tear gas at protesters" is 175 (violent repression), not 19x."""
+    if not (cameo[:2] in _VIOLENCE or cameo.startswith("171")):
+        return None
+    if actor is not None and actor.role in _CROWD_ROLES:
+        return "145"
+    if (
+        recipient is not None
+        and recipient.role in _CROWD_ROLES
+        and (actor is None or set(actor.sectors) & _SECURITY)
+    ):
+        return "175"
+    return None
+
+
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative"})
 
 
