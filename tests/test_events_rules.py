@@ -83,7 +83,8 @@ def test_a_participle_describing_who_was_released_is_not_news(coder):
 
 
 def test_a_bureau_abroad_does_not_lend_its_country(coder):
-    """BANGKOK files Myanmar news: the junta's spokesman is not Thai."""
+    """BANGKOK files Myanmar news: the junta's spokesman is not Thai but Myanmar's (the one
+    country of the lead)."""
     text = (
         "BANGKOK, March 27 — A Myanmar military air strike on a village in the Sagaing region "
         "killed at least 25 people on Monday, residents said.\n\n"
@@ -92,6 +93,9 @@ def test_a_bureau_abroad_does_not_lend_its_country(coder):
     events = _events(coder, text)
     countries = {a.country for e in events for a in (e.actor, e.recipient) if a is not None}
     assert "THA" not in countries
+    assert ("112", "MMR", "MMR") in _triples(events)
+    # nor is the bureau's city the place of what it reports
+    assert not [e for e in events if e.location is not None and e.location.country == "THA"]
 
 
 def test_a_home_dateline_still_lends_its_country(coder):
@@ -120,3 +124,69 @@ def test_a_clash_with_someone_is_mutual(coder):
     events = _events(coder, "Armenian troops clashed with Azerbaijani forces on the border on Monday.")
     pairs = {(e.actor.country, e.recipient.country) for e in events if e.cameo.startswith("19")}
     assert pairs == {("ARM", "AZE"), ("AZE", "ARM")}
+
+
+def test_a_surname_the_tagger_missed_is_still_the_person(coder):
+    text = (
+        "Defence Minister Rajnath Singh held talks with French Armed Forces Minister "
+        "Sebastien Lecornu in New Delhi on Thursday.\n\n"
+        'Singh thanked France for its "steadfast support".'
+    )
+    thanks = [e for e in _events(coder, text) if e.cameo == "051"]
+    assert [(e.actor.name, e.actor.country, e.recipient.country) for e in thanks] == [
+        ("Rajnath Singh", "IND", "FRA")
+    ]
+
+
+def test_a_comma_relative_clause_on_a_person_is_news_told_alongside(coder):
+    text = (
+        "The officers were greeted by Prime Minister Garry Conille of Haiti, who thanked Kenya "
+        "for leading the mission."
+    )
+    assert ("051", "HTI", "KEN") in _triples(_events(coder, text))
+
+
+def test_a_relative_clause_with_a_time_of_its_own_is_background(coder):
+    text = (
+        "France's Foreign Minister Stephane Sejourne, who visited Beirut last week, urged "
+        "Israel to avoid escalation."
+    )
+    assert not [e for e in _events(coder, text) if e.cameo.startswith("04")]
+
+
+def test_what_a_drill_simulates_did_not_happen(coder):
+    text = (
+        "About 600 Kazakh troops are taking part in the drills, which simulate the storming of "
+        "a building seized by militants."
+    )
+    assert not [e for e in _events(coder, text) if e.cameo.startswith("17")]
+
+
+def test_an_accusation_after_a_passive_clause_is_the_speakers(coder):
+    text = (
+        "The Kenya National Commission on Human Rights said two people were shot dead in the "
+        "evening, and accused police of using excessive force."
+    )
+    accusations = [e for e in _events(coder, text) if e.cameo.startswith("112")]
+    assert [(e.actor.country, e.recipient.role) for e in accusations] == [("KEN", "police")]
+
+
+def test_a_second_infinitive_of_an_agreement_is_an_intent_not_a_fact(coder):
+    text = "Israel and Hamas agreed on Sunday to extend the truce and to release more hostages."
+    events = _events(coder, text)
+    assert not [e for e in events if e.plover == "RETREAT"]  # nobody was released yet
+    assert {e.plover for e in events} == {"AGREE"}
+
+
+def test_praise_of_the_deal_supports_its_makers(coder):
+    text = (
+        "Saudi Arabia and Iran agreed on Friday to restore diplomatic relations.\n\n"
+        "China's top diplomat Wang Yi praised the deal."
+    )
+    praise = [e for e in _events(coder, text) if e.cameo == "051"]
+    assert [(e.actor.country, e.recipient.country) for e in praise] == [("CHN", "SAU")]
+
+
+def test_an_invitation_to_a_capital_is_an_offer_to_meet_the_invited(coder):
+    text = "Iran's border guard commander invited his Azerbaijani counterpart to Tehran."
+    assert _triples(_events(coder, text)) == {("036", "IRN", "AZE")}

@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from polybius.actors.countries import is_country_code
 from polybius.gazetteer import Gazetteer, GeoCandidate, normalise_name
 from polybius.records import Article, Place
 
@@ -245,11 +246,15 @@ class PlaceContext:
     by_token: dict[int, Toponym]
     article_country: str | None = None  # the one country of all its cities, if an actor's
     decisions: dict[int, str] = field(default_factory=dict)  # trigger token index -> rule
+    # The story names the dateline's country (its actors or places), or no country at all.
+    # "BANGKOK - A Myanmar air strike ...": a bureau abroad, whose city is no event's place.
+    dateline_local: bool = True
 
     def explain(self) -> dict[str, Any]:
         return {
             "actor_countries": dict(self.actor_countries),
             "dateline": self.dateline.to_dict() if self.dateline else None,
+            "dateline_local": self.dateline_local,
             "article_country": self.article_country,
             "toponyms": [t.to_dict() for t in self.toponyms],
             "decisions": dict(self.decisions),
@@ -391,12 +396,16 @@ class Locator:
         for top in toponyms:
             for i in range(top.token_start, top.token_end):
                 by_token[i] = top
+        named = {c for c in actor_countries if is_country_code(c)} | {
+            t.best.country for t in toponyms if t.confident and t.best and t.best.country
+        }
         return PlaceContext(
             actor_countries=actor_countries,
             dateline=dateline,
             toponyms=toponyms,
             by_token=by_token,
             article_country=_single_country(toponyms, actor_countries),
+            dateline_local=dateline is None or not named or dateline.country in named,
         )
 
     def _rank(
@@ -587,8 +596,10 @@ class Locator:
                 context.decisions[trigger.i] = f"text:{how}:{top.text}"
                 return top.place(basis="text")
         tied_countries = {t.best.country for t, _ in resolved if t.best is not None}
-        if context.dateline is not None and (
-            not tied_countries or context.dateline.country in tied_countries
+        if (
+            context.dateline is not None
+            and context.dateline_local
+            and (not tied_countries or context.dateline.country in tied_countries)
         ):
             context.decisions[trigger.i] = "dateline"
             return context.dateline

@@ -278,8 +278,8 @@ class ActorResolver:
             group.kind = group.actors[0].kind if group.actors else "unknown"
         _coordinate(doc, anchors, groups, group_of_anchor)
         home = _home_country(article)
-        if home is not None and not _lead_is_home(anchors, sentence_of, home[0]):
-            home = None  # "BANGKOK — A Myanmar military air strike ...": a bureau abroad
+        if home is not None:
+            home = _story_home(anchors, sentence_of, home)
         if home is not None:  # titled people first, so that their later mentions inherit it
             _default_to_home(anchors, groups, home, people=True)
         coref.link(doc, anchors, groups)
@@ -343,6 +343,19 @@ class ActorResolver:
                 )
             for i in range(start, end):
                 covered[i] = True
+        # "Singh thanked France", "Chume thanked SADC": the tagger often misses a surname
+        # that opens a sentence, or calls it a place. A person named in full in the story is
+        # meant whatever the tagger says.
+        surnames = {doc[a.end - 1].text for a in anchors if a.kind == "person" and a.end - a.start > 1}
+        for token in doc:
+            if (
+                not covered[token.i]
+                and token.text in surnames
+                and token.pos_ == "PROPN"
+                and token.text[:1].isupper()
+            ):
+                anchors.append(_Anchor(token.i, token.i + 1, "person", name=token.text))
+                covered[token.i] = True
         for token in doc:
             if covered[token.i]:
                 continue
@@ -452,15 +465,26 @@ def _home_country(article: Article) -> tuple[str, str] | None:
 _TRANSNATIONAL = frozenset({"IMG", "NGO", "MNC", "REB", "ISL", "CHR", "UIS"})
 
 
-def _lead_is_home(anchors: list[_Anchor], sentence_of: list[int], iso3: str) -> bool:
-    """The story's lead names the dateline country, or no country at all: then its unnamed
-    officials are that country's. A lead about another country ("BANGKOK, March 27 - A
-    Myanmar military air strike ...") was filed from a bureau abroad."""
+def _story_home(
+    anchors: list[_Anchor], sentence_of: list[int], dateline: tuple[str, str]
+) -> tuple[str, str] | None:
+    """The country whose unnamed officials, police and crowds the story is about.
+
+    The dateline's, when the lead (the first sentence that names anyone) names it or no
+    country at all. A lead about one other country was filed from a bureau abroad ("BANGKOK,
+    March 27 - A Myanmar military air strike ..."): that country is home. A lead about
+    several others gives no home."""
+    iso3, place = dateline
     if not anchors:
-        return True
-    first = sentence_of[anchors[0].start]  # the first sentence that names anyone
+        return dateline
+    first = sentence_of[anchors[0].start]
     named = {a.iso3 for a in anchors if a.iso3 and sentence_of[a.start] == first}
-    return not named or iso3 in named
+    named = {c for c in named if is_country_code(c)}
+    if not named or iso3 in named:
+        return dateline
+    if len(named) == 1:
+        return next(iter(named)), f"{place}, a bureau abroad"
+    return None
 
 
 # Sectors whose unnamed members in a datelined story belong to the dateline country

@@ -479,6 +479,7 @@ class EventExtractor:
                 seen.add(key)
                 out.append(cand)
         _drop_descriptions(out)
+        self._drop_simulated(out)
         _merge_same_event(out)
         return out
 
@@ -1001,7 +1002,12 @@ class EventExtractor:
         ):
             # "shelled Juba, killing about 20 people": the toll of the attack, not another
             drop = f"toll of '{verb.head.text}'"
-        if drop is None and verb.dep_ == "relcl" and match.frame_of is None:
+        if (
+            drop is None
+            and verb.dep_ == "relcl"
+            and match.frame_of is None
+            and not _told_alongside(verb)
+        ):
             # "the group that has seized parts of Iraq": background to the sentence's news
             drop = f"background (relative clause on '{verb.head.text}')"
         if drop is None:
@@ -1396,6 +1402,17 @@ class EventExtractor:
         )
         return composed or match.cameo
 
+    def _drop_simulated(self, cands: list[Candidate]) -> None:
+        """Drills "simulate the storming of a building seized by militants": nothing under
+        a verb of play-acting happened."""
+        pretend = self.lexicon.words("simulate")
+        for cand in cands:
+            if cand.dropped is not None:
+                continue
+            acting = next((a for a in cand.trigger.ancestors if a.lemma_.lower() in pretend), None)
+            if acting is not None:
+                cand.dropped = f"simulated ('{acting.text}')"
+
     def _negverb(self, verb: Token) -> str | None:
         """'failed to meet', 'refrained from attacking', 'cancelled the visit'."""
         token = verb
@@ -1542,6 +1559,16 @@ class EventExtractor:
             target = head.head if dep == "pcomp" and head.dep_ == "prep" else head
             if target.pos_ in _VERB_POS:
                 found, how = self._subject(target, mentions, depth + 1)
+                if (
+                    not found
+                    and dep == "conj"
+                    and head.dep_ == "ccomp"
+                    and any(c.dep_ == "nsubjpass" for c in head.children)
+                    and any(c.dep_ == "dobj" for c in verb.children)
+                ):
+                    # "The commission said two people were shot dead, and accused police":
+                    # the parser hangs "accused" on "shot", whose subject is its victims
+                    found, how = self._subject(head.head, mentions, depth + 1)
                 return found, ("inherited subject" if found else "")
         if dep == "acl" and verb.tag_ == "VBG":  # "demonstrators protesting the results"
             found = _actors_of(head, mentions)
@@ -2088,6 +2115,21 @@ def _crowd_violence(cameo: str, actor: Actor | None, recipient: Actor | None) ->
 
 
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative"})
+
+
+def _told_alongside(verb: Token) -> bool:
+    """ "... greeted by Prime Minister Garry Conille, who thanked Kenya for ...": a relative
+    clause set off by a comma on a named person, in the plain past with no time of its own,
+    tells what that person did then, not background ("Sejourne, who visited Beirut last
+    week, ..."; "the group that has seized parts of Iraq")."""
+    who = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "who"), None)
+    if who is None or who.i == 0 or verb.doc[who.i - 1].text != ",":
+        return False
+    if verb.head.pos_ != "PROPN" or verb.tag_ != "VBD":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
 
 
 def _drop_descriptions(cands: list[Candidate]) -> None:

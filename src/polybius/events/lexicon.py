@@ -59,6 +59,7 @@ MODALITY_KINDS = frozenset(
         "light",
         "happen",
         "negverb",
+        "simulate",
     }
 )
 PLOVER_TYPES = frozenset(ontology.PLOVER_TYPES)
