@@ -190,3 +190,26 @@ def test_praise_of_the_deal_supports_its_makers(coder):
 def test_an_invitation_to_a_capital_is_an_offer_to_meet_the_invited(coder):
     text = "Iran's border guard commander invited his Azerbaijani counterpart to Tehran."
     assert _triples(_events(coder, text)) == {("036", "IRN", "AZE")}
+
+
+def test_what_a_resolution_aims_at_is_its_content_not_an_event(coder):
+    text = (
+        "Hungary has said it will support a U.N. Security Council resolution that aims to "
+        "tighten sanctions and impose a naval blockade against Serbia."
+    )
+    assert not [e for e in _events(coder, text) if e.plover in ("SANCTION", "THREATEN")]
+
+
+def test_an_invasion_named_as_the_time_after_which_is_background(coder):
+    text = "On September 29, Putin offered to negotiate with Armenia following the invasion of Dagestan."
+    events = _events(coder, text)
+    assert not [e for e in events if e.cameo.startswith("19")]
+    assert [e.plover for e in events] == ["AGREE"]
+
+
+def test_what_happened_in_the_exchange_the_news_is_about_is_news(coder):
+    text = (
+        "Five American citizens landed in Doha on Monday after a prisoner exchange brokered by "
+        "Qatar, in which the United States released five Iranians."
+    )
+    assert ("084", "USA", "IRN") in _triples(_events(coder, text))

@@ -1002,14 +1002,18 @@ class EventExtractor:
         ):
             # "shelled Juba, killing about 20 people": the toll of the attack, not another
             drop = f"toll of '{verb.head.text}'"
+        relative = _relative_clause(verb)
         if (
             drop is None
-            and verb.dep_ == "relcl"
+            and relative is not None
             and match.frame_of is None
-            and not _told_alongside(verb)
+            and not _told_alongside(relative)
         ):
-            # "the group that has seized parts of Iraq": background to the sentence's news
-            drop = f"background (relative clause on '{verb.head.text}')"
+            # "the group that has seized parts of Iraq", "a resolution that aims to tighten
+            # sanctions": background to the sentence's news, or the content of a thing
+            drop = f"background (relative clause on '{relative.head.text}')"
+        if drop is None and match.nominal is not None:
+            drop = _background_phrase(match.token, cameo)
         if drop is None:
             drop = _topic(match.token if match.nominal == "free" else verb)
         if drop is None:
@@ -1731,6 +1735,15 @@ class EventExtractor:
         pairs: list[tuple[Actor | None, Actor | None]] = []
         if not actors:
             return [(None, recipients[0] if recipients else None)]
+        if (
+            recipients
+            and len(actors) > 1
+            and self._symmetric(cameo, plover)
+            and {r.country for r in recipients} <= {a.country for a in actors}
+        ):
+            # "X and Y agreed upon a pact between the two countries": the recipients are the
+            # actors themselves, so it is their joint act (one event, below)
+            recipients = []
         if recipients:
             for a in actors:
                 for r in recipients:
@@ -2115,6 +2128,48 @@ def _crowd_violence(cameo: str, actor: Actor | None, recipient: Actor | None) ->
 
 
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative"})
+
+
+def _relative_clause(verb: Token) -> Token | None:
+    """The relative clause verb the event's verb is, or hangs from through infinitives and
+    coordination ("a resolution that aims to tighten sanctions and impose a blockade")."""
+    clause = verb
+    for _ in range(4):
+        if clause.dep_ == "relcl":
+            # "a prisoner exchange ..., in which the United States released five Iranians":
+            # what happened in the event the news is about is that news
+            inside = any(
+                c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children)
+                for c in clause.children
+            )
+            return None if inside else clause
+        if clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
+            clause = clause.head
+            continue
+        return None
+    return None
+
+
+_SINCE = frozenset({"since"})
+_AFTER = frozenset({"following", "after"})
+
+
+def _background_phrase(noun: Token, cameo: str) -> str | None:
+    """ "since last month's U.S. invasion", "following the invasions of Dagestan", "in the
+    wake of the execution": an event named as the time after which the news happened is
+    background told before. ("after talks in Doha" is kept: the talks are the news's own
+    first part; only violence is the usual backdrop.)"""
+    head = noun.head
+    if noun.dep_ != "pobj" or head.dep_ != "prep":
+        return None
+    word = head.lower_
+    if word == "of" and head.head.lower_ == "wake":
+        word = "in the wake of"
+    if word in _SINCE or (
+        (word in _AFTER or word == "in the wake of") and cameo[:2] in {"17", *_VIOLENCE}
+    ):
+        return f"background ('{word} the {noun.text}')"
+    return None
 
 
 def _told_alongside(verb: Token) -> bool:
