@@ -57,6 +57,22 @@ def main() -> None:
     print(f"whole pipeline {pipe_best:7.2f} s  {len(texts) / pipe_best:6.1f} articles/s  {words / pipe_best:8.0f} words/s")
     print(f"ratio pipeline/raw = {pipe_best / raw_best:.3f} (target <= 1.35)")
 
+    # How the stages after the parse grow with an article's length (linear: x4 for 4x the
+    # sentences; a stage that rescans the document per event would show x16).
+    sentence = "Azerbaijan's Defense Minister met the Ambassador of Iran in Baku on July 18, officials said. "
+
+    def stages(n: int) -> float:
+        article = Article.from_text(sentence * n, published=None)
+        doc = nlp(article.text)
+        start = time.perf_counter()
+        coder.code_doc(doc, article)
+        return time.perf_counter() - start
+
+    stages(20)
+    small = min(stages(200) for _ in range(args.repeat))
+    big = min(stages(800) for _ in range(args.repeat))
+    print(f"stages after the parse: 200 sentences {small:.3f} s, 800 sentences {big:.3f} s, x{big / small:.1f} (linear x4)")
+
 
 if __name__ == "__main__":
     main()

@@ -527,6 +527,7 @@ class Locator:
         people and organisations.
         """
         found: list[Toponym] = []
+        ent_at = {t: e for e in ents for t in range(e.start, e.end)}
         i = 0
         n = len(doc)
         while i < n:
@@ -544,7 +545,7 @@ class Locator:
             if label not in _FALLBACK_LABELS:
                 continue
             if label:  # a mislabelled entity counts only as a whole
-                ent = next((e for e in ents if e.start <= tok.i < e.end), None)
+                ent = ent_at.get(tok.i)
                 if ent is None or ent.start != tok.i or ent.end != run[-1].i + 1:
                     continue
             text = doc[tok.i : run[-1].i + 1].text

@@ -20,6 +20,7 @@ The cascade, per document (one pass each, linear in the number of tokens):
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -820,14 +821,13 @@ def _compose(
     span = doc[group.start : group.end]
     text, start, end = span.text, span.start_char, span.end_char
     if context:  # the host is part of the mention's text: "Ambassador of Iran to Azerbaijan"
-        last = max(
-            (
-                a.end
-                for a in anchors
-                if a.relation == "host" and a.start >= group.end and a.start - group.end <= 3
-            ),
-            default=group.end,
-        )
+        last = group.end
+        # anchors are sorted by start: look only at the few just after the phrase
+        for a in anchors[bisect_left(anchors, group.end, key=lambda a: a.start) :]:
+            if a.start - group.end > 3:
+                break
+            if a.relation == "host":
+                last = max(last, a.end)
         span = doc[group.start : last]
         text, end = span.text, span.end_char
 
