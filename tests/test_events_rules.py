@@ -213,3 +213,12 @@ def test_what_happened_in_the_exchange_the_news_is_about_is_news(coder):
         "Qatar, in which the United States released five Iranians."
     )
     assert ("084", "USA", "IRN") in _triples(_events(coder, text))
+
+
+def test_a_host_of_talks_serves_their_parties_not_the_place(coder):
+    text = (
+        "Thailand and Cambodia agreed on Monday to an immediate ceasefire, following talks in "
+        "Malaysia hosted by Prime Minister Anwar Ibrahim."
+    )
+    hosting = [e for e in _events(coder, text) if e.cameo == "043"]
+    assert [(e.actor.country, e.recipient.country) for e in hosting] == [("MYS", "THA")]

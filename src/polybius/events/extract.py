@@ -1636,6 +1636,12 @@ class EventExtractor:
                         return [], "", sides
         # "the civilians imprisoned by X": the noun a passive participle modifies
         if match.nominal is None and token.dep_ == "acl" and token.tag_ == "VBN":
+            if match.cameo.startswith(_ONE_SIDED) and token.head.pos_ in _NOUN_POS:
+                # "talks in Malaysia hosted by Anwar", "an exchange brokered by Qatar": a host
+                # or mediator of an event serves that event's parties, not its place
+                parties = _parties_of_event_noun(token.head, mentions, actors)
+                if parties:
+                    return parties[:1], "a party to the event it serves", []
             found = _actors_of(token.head, mentions)
             if found:
                 return found, "noun the participle modifies", []
@@ -2170,6 +2176,28 @@ def _background_phrase(noun: Token, cameo: str) -> str | None:
     ):
         return f"background ('{word} the {noun.text}')"
     return None
+
+
+def _parties_of_event_noun(noun: Token, mentions: Mentions, own: list[Actor]) -> list[Actor]:
+    """Who took part in the event a noun names: the subject of the clause it hangs from
+    ("Thailand and Cambodia agreed ... following talks in Malaysia"), else that clause's
+    object ("Iran freed five Americans in an exchange"), not the host's own country."""
+    mine = {a.country for a in own if a.country}
+    clause = noun
+    for _ in range(8):  # "at the end of a round of peace talks in Havana hosted by Cuba"
+        clause = clause.head
+        verbal = clause.pos_ in _VERB_POS and clause.dep_ != "prep"  # not "following talks"
+        if verbal or clause.head.i == clause.i:
+            break
+    if clause.pos_ not in _VERB_POS or clause.dep_ == "prep":
+        return []
+    for dep in (("nsubj", "nsubjpass"), ("dobj",)):
+        for child in clause.children:
+            if child.dep_ in dep:
+                found = [a for a in _actors_of(child, mentions) if a.country and a.country not in mine]
+                if found:
+                    return found
+    return []
 
 
 def _told_alongside(verb: Token) -> bool:
