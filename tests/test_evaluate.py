@@ -585,3 +585,21 @@ def test_a_must_not_entry_with_evidence_forbids_that_sentence_only() -> None:
     there = replace(pred("ASSAULT", "195", "RUS", "UKR"), evidence="Russia said it did not shell Kharkiv.")
     assert score_record(rec, [elsewhere]).must_not_violated == 0
     assert score_record(rec, [there]).must_not_violated == 1
+
+
+def test_a_must_not_entry_forbids_its_own_words_not_the_sentences_other_events() -> None:
+    """ "Lebanon condemned the strikes and said it would file a complaint": the must-not
+    forbids the filing; the condemnation (another trigger of that sentence) is no violation."""
+    from dataclasses import replace
+
+    sentence = "Lebanon condemned the strikes and said it would file a complaint with the UN."
+    forbidden = replace(
+        gold("ACCUSE", None, "LBN", "ISR", why="hypothetical"), evidence="it would file a complaint"
+    )
+    rec = record(gold("ACCUSE", "111", "LBN", "ISR"), must_not=[forbidden])
+    condemned = pred("ACCUSE", "111", "LBN", "ISR", evidence=sentence, trigger="condemned")
+    filed = pred("ACCUSE", "114", "LBN", "ISR", evidence=sentence, trigger="file a complaint")
+    untold = pred("ACCUSE", "114", "LBN", "ISR", evidence=sentence)  # no trigger known: the sentence
+    assert score_record(rec, [condemned]).must_not_violated == 0
+    assert score_record(rec, [filed]).must_not_violated == 1
+    assert score_record(rec, [untold]).must_not_violated == 1

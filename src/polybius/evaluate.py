@@ -165,6 +165,7 @@ class PredictedEvent:
     date: date | None = None
     location: str | None = None
     evidence: str = ""
+    trigger: str = ""  # the words that fired, when known
 
     @classmethod
     def from_event(cls, event: Event) -> PredictedEvent:
@@ -176,6 +177,7 @@ class PredictedEvent:
             date=event.date,
             location=event.location.country if event.location else None,
             evidence=event.evidence.text,
+            trigger=event.evidence.trigger,
         )
 
     def describe(self) -> str:
@@ -988,9 +990,18 @@ def _violates(entry: GoldEvent, pred: PredictedEvent) -> bool:
         return False
     if entry.evidence and pred.evidence and entry.evidence not in pred.evidence:
         return False
+    if entry.evidence and pred.trigger and not _trigger_in(pred.trigger, entry.evidence):
+        return False  # another event of that sentence ("condemned ... and said it would file")
     if entry.cameo and not pred.cameo.startswith(entry.cameo):
         return False
     return _dyad_orientation(entry, pred) is not None
+
+
+def _trigger_in(trigger: str, quote: str) -> bool:
+    """The trigger's first word is in the quoted words (a trigger shown as "X ... Y" spans a
+    frame and its event; its first word names it)."""
+    first = trigger.split()[0] if trigger.split() else ""
+    return not first or first.lower() in quote.lower().split()
 
 
 def _petrarch_figures(

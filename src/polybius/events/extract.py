@@ -291,6 +291,8 @@ _MANY_INTENTS = ("03",)
 _VIOLENCE = frozenset({"18", "19", "20"})
 # Hostile acts that, claimed by one side of another ("X said Y attacked Z"), accuse it.
 _CLAIM_RULE = "claim:"
+# Verbal conflict that, told in the perfect away from the lead, is a standing position.
+_STANDING = frozenset({"11", "12"})
 _ACCUSABLE = frozenset({"13", "15", "17", "18", "19", "20"})
 
 
@@ -954,6 +956,19 @@ class EventExtractor:
             # "Erdogan had accused Stockholm of ...": the past before the story's past is its
             # background; under a verb of saying ("said troops had freed") it is the news
             drop = "background (pluperfect)"
+        if (
+            drop is None
+            and index > 0
+            and report is None
+            and match.frame_of is None
+            and cameo[:2] in _STANDING
+            and _perfect(verb)
+            and not any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
+        ):
+            # "Saudi Arabia has accused Iran of arming the Houthis, which Tehran denies",
+            # later in a story, with no time of its own: a standing position, told as
+            # background (in the lead, "has accused" is the day's news)
+            drop = "background (standing position: 'has ...')"
         if drop is None and match.frame_of is None:
             habit = _habitual(verb)
             if habit:
@@ -1940,6 +1955,20 @@ def _has_condition(verb: Token, marks: frozenset[str] | set[str]) -> bool:
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
         for c in verb.children
     )
+
+
+def _perfect(verb: Token) -> bool:
+    """'has accused', 'have rejected' (and the conjuncts that share the auxiliary)."""
+    for _ in range(3):
+        if verb.tag_ == "VBN" and any(
+            c.dep_ == "aux" and c.lower_ in ("has", "have", "'s", "'ve") for c in verb.children
+        ):
+            return True
+        if verb.dep_ == "conj" and verb.head.i != verb.i and verb.tag_ == "VBN":
+            verb = verb.head
+            continue
+        return False
+    return False
 
 
 def _pluperfect(verb: Token) -> bool:
