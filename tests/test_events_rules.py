@@ -222,3 +222,18 @@ def test_a_host_of_talks_serves_their_parties_not_the_place(coder):
     )
     hosting = [e for e in _events(coder, text) if e.cameo == "043"]
     assert [(e.actor.country, e.recipient.country) for e in hosting] == [("MYS", "THA")]
+
+
+def test_a_passive_attack_comes_from_the_place_it_was_fired_from(coder):
+    events = _events(coder, "Two rockets were fired from Lebanon at northern Israel overnight.")
+    assert _triples(events) == {("190", "LBN", "ISR")}
+
+
+def test_a_speaker_that_says_it_was_attacked_accuses_the_attacker(coder):
+    events = _events(coder, "Israel said a mortar bomb was fired at it from the Gaza Strip on Tuesday.")
+    assert _triples(events) == {("112", "ISR", "PSE")}
+
+
+def test_thanks_go_to_the_one_thanked_not_the_reason(coder):
+    events = _events(coder, "Pakistan expressed gratitude to Japan for its help after the floods.")
+    assert ("051", "PAK", "JPN") in _triples(events)

@@ -1039,7 +1039,18 @@ class EventExtractor:
             )
 
         actors, actor_how = self._actors(match, mentions)
+        if not actors and cameo[:2] in _VIOLENCE and match.nominal is None:
+            # "a mortar bomb was fired at Israel from the Gaza Strip": with no attacker named,
+            # the place it came from is the attacking side
+            actors = _fired_from(verb, mentions)
+            actor_how = "where the attack came from ('from' place)" if actors else actor_how
         recipients, recip_how, symmetric_sides = self._recipients(match, mentions, actors)
+        if not recipients and not symmetric_sides and report is not None:
+            # "Israel said a mortar bomb was fired at it": the speaker is the one meant
+            target = _pronoun_target(match)
+            speakers = _actors_of(speaker_subject(report[1]), mentions) if target else []
+            if speakers:
+                recipients, recip_how = speakers, f"'{target.text}' read as the speaker of '{report[1].text}'"
         if match.embedded is not None and not recipients and match.trigger.frame == "request":
             # "wants Putin to attack", "demanded that Israel withdraw": who is asked to act
             asked = next(
@@ -2227,6 +2238,33 @@ def _parties_of_event_noun(noun: Token, mentions: Mentions, own: list[Actor]) ->
                 if found:
                     return found
     return []
+
+
+def _fired_from(verb: Token, mentions: Mentions) -> list[Actor]:
+    """The country a passive attack came from: "rockets were fired from Lebanon"."""
+    if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "from":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found = [a for a in _actors_of(pobj, mentions) if a.country]
+                    if found:
+                        return found[:1]
+    return []
+
+
+def _pronoun_target(match: _Match) -> Token | None:
+    """An object pronoun the event is aimed at ("fired at it", "attacked us")."""
+    preps = match.trigger.recip_preps or _DEFAULT_RECIP_PREPS
+    for child in match.token.children:
+        heads = [child] if child.dep_ == "dobj" else []
+        if child.dep_ == "prep" and child.lower_ in preps:
+            heads = [c for c in child.children if c.dep_ == "pobj"]
+        for head in heads:
+            if head.lower_ in ("it", "us", "them"):
+                return head
+    return None
 
 
 def _told_alongside(verb: Token) -> bool:
