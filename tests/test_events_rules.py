@@ -237,3 +237,8 @@ def test_a_speaker_that_says_it_was_attacked_accuses_the_attacker(coder):
 def test_thanks_go_to_the_one_thanked_not_the_reason(coder):
     events = _events(coder, "Pakistan expressed gratitude to Japan for its help after the floods.")
     assert ("051", "PAK", "JPN") in _triples(events)
+
+
+def test_a_crowd_firing_missiles_attacks_it_does_not_riot(coder):
+    events = _events(coder, "Georgian demonstrators launched missiles at the Georgian government.")
+    assert {e.cameo[:2] for e in events} == {"19"}

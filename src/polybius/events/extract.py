@@ -1311,7 +1311,7 @@ class EventExtractor:
             conf = base - (0.05 if actor is not None and actor.link else 0.0)
             cand_notes = list(notes)
             pair_cameo, pair_plover, pair_mode = cameo, plover, mode
-            crowd = _crowd_violence(cameo, actor, recipient)
+            crowd = _crowd_violence(cameo, actor, recipient, text)
             if crowd is not None:
                 pair_cameo, pair_plover, pair_mode = crowd, None, None
                 cand_notes.append(f"{cameo} -> {crowd}: {_CROWD_NOTE[crowd]}")
@@ -2150,6 +2150,7 @@ def _side(actor: Actor | None) -> str:
 # A participle on one of these describes a participant ("released hostages abducted in
 # May"); on a prepositional object it is as often an event ("in a swap mediated by the UAE").
 _CROWD_ROLES = frozenset({"protester", "rioter"})
+_WEAPONS = frozenset({"missile", "missiles", "rocket", "rockets", "mortar", "mortars", "shell", "shells", "artillery", "drone", "drones"})
 _SECURITY = frozenset({"COP", "MIL"})
 _CROWD_NOTE = {
     "145": "violence by protesters is a riot",
@@ -2157,12 +2158,18 @@ _CROWD_NOTE = {
 }
 
 
-def _crowd_violence(cameo: str, actor: Actor | None, recipient: Actor | None) -> str | None:
+def _crowd_violence(
+    cameo: str, actor: Actor | None, recipient: Actor | None, trigger: str = ""
+) -> str | None:
     """CAMEO codes violence by who does it to whom: "rioters torched police stations" is 145
-    (riot), "police fired tear gas at protesters" is 175 (violent repression), not 19x."""
+    (riot), "police fired tear gas at protesters" is 175 (violent repression), not 19x. A
+    crowd firing missiles ("demonstrators launched missiles at the government") attacks."""
     if not (cameo[:2] in _VIOLENCE or cameo.startswith("171")):
         return None
     if actor is not None and actor.role in _CROWD_ROLES:
+        armed = cameo not in ("180", "190") and not cameo.startswith("171")
+        if armed or _WEAPONS & set(trigger.lower().split()):
+            return None  # shelling, air strikes, missiles: an armed attack whoever fires
         return "145"
     if (
         recipient is not None
