@@ -270,3 +270,22 @@ def test_events_round_trip_unchanged(tmp_path_factory, events: list[Event]) -> N
         s.add(CodedArticle(art, tuple(events)))
         got = s.events()
     assert got == sorted((e.to_dict() for e in events), key=lambda d: d["id"])
+
+
+def test_a_file_cut_before_its_metadata_is_refused(tmp_path):
+    """A DuckDB file whose header points past its end (a copy cut short) is E063, untouched."""
+    from polybius.api.sample import sample_articles
+    from polybius.store import Store, _duckdb_size
+
+    db = tmp_path / "whole.duckdb"
+    with Store(db) as store:
+        store.add_batch(sample_articles(30))
+    whole = db.read_bytes()
+    needed = _duckdb_size(whole[: 3 * 4096])
+    assert needed is not None and 3 * 4096 < needed <= len(whole)
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(whole[: needed - 1])
+    with pytest.raises(StoreError) as err:
+        Store(cut)
+    assert err.value.code == "E063" and "truncated" in str(err.value)
+    assert cut.read_bytes() == whole[: needed - 1]

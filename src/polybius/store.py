@@ -144,6 +144,34 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 # DuckDB files carry "DUCK" at byte 8 of their first header block.
 _DUCKDB_MAGIC = b"DUCK"
 
+# DuckDB's file: a 4 KiB main header, then two 4 KiB database headers (the one with the higher
+# iteration is current), then the blocks. A database header holds, after its checksum:
+# iteration, meta block, free list, block count, block allocation size (little-endian u64);
+# a block pointer keeps the block id in its low 56 bits. The blocks past the last used one
+# may be trimmed away, so only the blocks the header points to must be in the file.
+_DUCKDB_HEADER = 4096
+_NO_BLOCK = (1 << 64) - 1
+_BLOCK_ID = (1 << 56) - 1
+
+
+def _duckdb_size(head: bytes) -> int | None:
+    """The size a DuckDB file must have at least: up to the metadata and free-list blocks
+    its current header points to (None when the header cannot be read)."""
+    import struct
+
+    best: tuple[int, int] | None = None
+    for offset in (_DUCKDB_HEADER, 2 * _DUCKDB_HEADER):
+        if len(head) < offset + 48:
+            return None
+        _checksum, iteration, meta, free, blocks, block_size = struct.unpack_from("<6Q", head, offset)
+        if block_size == 0 or block_size > 1 << 30 or blocks > 1 << 40:
+            continue  # a header never written (all ones) or not of this layout
+        pointed = [p & _BLOCK_ID for p in (meta, free) if p != _NO_BLOCK]
+        needed = 3 * _DUCKDB_HEADER + (max(pointed) + 1) * block_size if pointed else 0
+        if best is None or iteration > best[0]:
+            best = (iteration, needed)
+    return best[1] if best is not None else None
+
 # What the "clusters.rule" column says about every cluster (the per-event rule is in mentions).
 CLUSTER_RULE = "dyad(symmetric types: either direction) + same PLOVER or CAMEO root + dates <= 2 days + same or unknown place country; near-copies join their original"
 
@@ -290,12 +318,20 @@ class Store:
             raise StoreError("E060", path=self.path, detail="it is a directory")
         try:
             with self.path.open("rb") as fh:
-                head = fh.read(16)
+                head = fh.read(3 * _DUCKDB_HEADER)
+            size = self.path.stat().st_size
         except OSError as err:
             raise StoreError("E060", path=self.path, detail=str(err)) from err
         if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
             detail = "empty file" if not head else "not a DuckDB file"
             raise StoreError("E063", path=self.path, detail=detail)
+        needed = _duckdb_size(head)
+        if needed is not None and size < needed:
+            # A file cut short (a copy or a disk that failed) keeps a valid header and opens,
+            # and the first query of a missing block fails half-way through a write.
+            raise StoreError(
+                "E063", path=self.path, detail=f"truncated: {size} bytes, its header needs {needed}"
+            )
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         import duckdb
