@@ -58,6 +58,7 @@ __all__ = [
     "infer_tense",
     "period_end",
     "read_dateline",
+    "relative_tells_its_event",
     "resolve_event_date",
     "resolve_expression",
 ]
@@ -967,9 +968,18 @@ def _rank(
         for t in clause_path:
             if t.i == owner.i:
                 return (1, distance, linear), owner
-            if t.dep_ in _NOUN_CLAUSE_DEPS:
+            if t.dep_ in _NOUN_CLAUSE_DEPS and not relative_tells_its_event(t):
                 return None
     return None
+
+
+def relative_tells_its_event(clause: Token) -> bool:
+    """ "... an exchange brokered by Qatar, in which the US released five Iranians": a relative
+    clause on "in/under/during which" tells what happened in the event its noun names (that
+    event's news and date), not background."""
+    return any(
+        c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children) for c in clause.children
+    )
 
 
 def _resolve_candidate(

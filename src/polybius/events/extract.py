@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from polybius.events import modality
 from polybius.events.lexicon import Lexicon, Trigger, load_lexicon
 from polybius.records import Actor
+from polybius.when import relative_tells_its_event
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -2191,11 +2192,7 @@ def _relative_clause(verb: Token) -> Token | None:
         if clause.dep_ == "relcl":
             # "a prisoner exchange ..., in which the United States released five Iranians":
             # what happened in the event the news is about is that news
-            inside = any(
-                c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children)
-                for c in clause.children
-            )
-            return None if inside else clause
+            return None if relative_tells_its_event(clause) else clause
         if clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
             clause = clause.head
             continue
