@@ -245,3 +245,9 @@ def test_thanks_go_to_the_one_thanked_not_the_reason(coder):
 def test_a_crowd_firing_missiles_attacks_it_does_not_riot(coder):
     events = _events(coder, "Georgian demonstrators launched missiles at the Georgian government.")
     assert {e.cameo[:2] for e in events} == {"19"}
+
+
+def test_a_meeting_place_is_no_partner(coder):
+    text = "EU foreign ministers meeting in Brussels agreed to freeze the assets of six officials."
+    events = _events(coder, text)
+    assert not [e for e in events if e.recipient is not None and e.recipient.country == "BEL"]

@@ -294,6 +294,9 @@ _VIOLENCE = frozenset({"18", "19", "20"})
 _CLAIM_RULE = "claim:"
 # Verbal conflict that, told in the perfect away from the lead, is a standing position.
 _STANDING = frozenset({"11", "12"})
+# Roots whose act, with no target named, is aimed at the country where it is done: aid
+# delivered, troops withdrawn, inspections, protests, force and violence.
+_AIMED_WHERE_DONE = ("07", "08", "09", "14", "15", "16", "17", "18", "19", "20")
 _ACCUSABLE = frozenset({"13", "15", "17", "18", "19", "20"})
 
 
@@ -1744,6 +1747,10 @@ class EventExtractor:
                 return found, f"owner of '{noun.text}'", []
         # CAMEO's convention: an event with no other target is aimed at the country it takes
         # place in ("exercises in Alaska" -> USA) when that is not the actor's own country.
+        # Not words and meetings: "EU ministers meeting in Brussels" did not meet Belgium,
+        # and a statement made in Geneva is not aimed at Switzerland.
+        if not match.cameo.startswith(_AIMED_WHERE_DONE):
+            return [], "", []
         own = {a.country for a in actors}
         for host in hosts:
             for child in host.children:
