@@ -294,9 +294,13 @@ _VIOLENCE = frozenset({"18", "19", "20"})
 _CLAIM_RULE = "claim:"
 # Verbal conflict that, told in the perfect away from the lead, is a standing position.
 _STANDING = frozenset({"11", "12"})
-# Roots whose act, with no target named, is aimed at the country where it is done: aid
-# delivered, troops withdrawn, inspections, protests, force and violence.
-_AIMED_WHERE_DONE = ("07", "08", "09", "14", "15", "16", "17", "18", "19", "20")
+# Roots whose act, with no target named, is aimed at the country where it is done: an embassy
+# opened, aid delivered, troops withdrawn, inspections, protests, force and violence.
+_VENUE_PREPS = frozenset({"in", "at"})
+_GATHERINGS = frozenset(
+    {"meeting", "talk", "talks", "summit", "conference", "session", "negotiation", "ceremony"}
+)
+_AIMED_WHERE_DONE = ("05", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20")
 _ACCUSABLE = frozenset({"13", "15", "17", "18", "19", "20"})
 
 
@@ -1134,7 +1138,12 @@ class EventExtractor:
         ):
             # "Egyptian police opened fire on demonstrators", "imposed a curfew in the town":
             # no target named; the one other country the sentence names, else the actor's own
-            country, mention = _sentence_country(_scope(verb, cameo, sent), mentions, actors)
+            country, mention = _sentence_country(
+                _scope(verb, cameo, sent),
+                mentions,
+                actors,
+                venues=cameo.startswith(_AIMED_WHERE_DONE),
+            )
             if (
                 mention is None
                 and (
@@ -2583,16 +2592,29 @@ def _countries_in(
     return found
 
 
+def _venue(token: Token) -> bool:
+    """The token is (in) a phrase saying where something happened: "met in Brussels", "a
+    meeting in Brussels" (not "Russia's embassy in Berlin", which says who)."""
+    prep = token if token.dep_ == "prep" else token.head if token.dep_ == "pobj" else None
+    if prep is None or prep.dep_ != "prep" or prep.lower_ not in _VENUE_PREPS:
+        return False
+    head = prep.head
+    return head.pos_ in _VERB_POS or head.lemma_.lower() in _GATHERINGS
+
+
 def _sentence_country(
-    scope: Iterable[Token], mentions: Mentions, actors: Sequence[Actor]
+    scope: Iterable[Token], mentions: Mentions, actors: Sequence[Actor], *, venues: bool = True
 ) -> tuple[str | None, Actor | None]:
     """The one country other than the actors' that the event's clause names (with its
     mention); else the actors' own (one country) when the clause names no other; else
-    (None, None)."""
+    (None, None). Without ``venues``, a place named as where it happened ("meeting in
+    Brussels") is not counted."""
     own = {a.country for a in actors if a.country}
     if len(own) != 1:
         return None, None
     scope = list(scope)
+    if not venues:
+        scope = [t for t in scope if not _venue(t)]
     others = _countries_in(scope, mentions, own) or _countries_in(
         scope, mentions, own, states=False
     )
