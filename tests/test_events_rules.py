@@ -251,3 +251,13 @@ def test_a_meeting_place_is_no_partner(coder):
     text = "EU foreign ministers meeting in Brussels agreed to freeze the assets of six officials."
     events = _events(coder, text)
     assert not [e for e in events if e.recipient is not None and e.recipient.country == "BEL"]
+
+
+def test_the_two_sides_are_not_the_mediator(coder):
+    text = (
+        "DOHA, Nov 25 — Israel and Hamas agreed on Sunday to extend the truce, Qatar said. "
+        "Qatar and Egypt mediated the talks, and Qatar said it would keep mediating. Under the "
+        "arrangement, the two sides exchanged prisoners on Sunday evening."
+    )
+    swaps = [e for e in _events(coder, text, published=date(2024, 11, 25)) if e.cameo.startswith("084")]
+    assert swaps and {e.actor.country for e in swaps} <= {"ISR", "PSE"}

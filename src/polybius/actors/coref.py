@@ -65,6 +65,29 @@ def salient_countries(groups: list[_Group], anchors: list[_Anchor], limit: int =
     return ranked[:limit]
 
 
+_GO_BETWEEN_VERBS = frozenset({"mediate", "broker", "host", "facilitate", "sponsor"})
+_SAYING = frozenset({"say", "tell", "announce", "add", "state", "report", "confirm"})
+
+
+def _go_betweens(doc: Doc, groups: list[_Group]) -> set[str]:
+    """Countries the story names only as a mediator or host ("mediated by Qatar", "brokered
+    by China", "Qatar mediated"): never one of "the two sides"."""
+    brokers: set[str] = set()
+    acting: set[str] = set()
+    for group in groups:
+        if not group.direct or not group.actors:
+            continue
+        head = doc[group.head]
+        verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
+        by_or_subject = head.dep_ == "nsubj" or (head.dep_ == "pobj" and head.head.lower_ == "by")
+        countries = {a.country for a in group.actors if a.country}
+        if by_or_subject and verb.lemma_.lower() in _GO_BETWEEN_VERBS:
+            brokers |= countries
+        elif head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() not in _SAYING:
+            acting |= countries  # a party acts itself; saying so is no act
+    return brokers - acting
+
+
 def _first_named(groups: list[_Group], iso: str) -> int:
     return next(
         (g.start for g in groups if g.direct and any(a.country == iso for a in g.actors)),
@@ -82,8 +105,13 @@ def _where(groups: list[_Group], g: int) -> str:
 
 def link(doc: Doc, anchors: list[_Anchor], groups: list[_Group]) -> None:
     pair_countries = salient_countries(groups, anchors)
-    # "the two states" are those two in the order the story named them: the first named acts
-    pair_in_order = sorted(pair_countries, key=lambda iso: _first_named(groups, iso))
+    # "the two sides" are the two most named countries that are no go-between ("talks in Doha
+    # mediated by Qatar"), in the order the story named them: the first named acts
+    brokers = _go_betweens(doc, groups)
+    sides = [c for c in salient_countries(groups, anchors, limit=4) if c not in brokers][:2]
+    pair_in_order = sorted(
+        sides if len(sides) == 2 else pair_countries, key=lambda iso: _first_named(groups, iso)
+    )
     token_group: dict[int, int] = {}
     for g, group in enumerate(groups):
         for i in group.anchors:
@@ -326,7 +354,7 @@ def _pair(groups: list[_Group], g: int, members: list[_Anchor], countries: list[
         if pair.role is not None and pair.role.sectors:
             sectors = ("GOV",)  # "the sides", "the parties" in diplomatic news are governments
     names = ", ".join(country_name(c) for c in countries)
-    evidence = f"group -> {names} (the article's {len(countries)} most named countries)"
+    evidence = f"group -> {names} (the article's {len(countries)} most named countries, go-betweens aside)"
     group.actors = [
         replace(
             base, name=country_name(iso), country=iso, sectors=sectors, kind=kind,
