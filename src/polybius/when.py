@@ -970,7 +970,35 @@ def _rank(
                 return (1, distance, linear), owner
             if t.dep_ in _NOUN_CLAUSE_DEPS and not relative_tells_its_event(t):
                 return None
+    if _misattached(cand.text, root, owner, clause):
+        return (2, distance, linear), owner
+    if (
+        owner.dep_ == "conj"
+        and owner.head.i == clause.i
+        and root.i > owner.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in owner.children)
+    ):
+        # "imposed a curfew and ordered the army onto the streets on Tuesday": a time that
+        # ends verbs sharing one subject dates both ("... and its first meeting was held on
+        # October 24" is a clause of its own)
+        return (2, distance, linear), owner
     return None
+
+
+def _misattached(text: str, root: Token, owner: Token, clause: Token) -> bool:
+    """ "blocked a Philippine boat carrying supplies to troops stationed on the Shoal on
+    Saturday": a weekday that ends the clause, hung by the parser on a participle deep in its
+    object, dates the clause's own event. (A relative clause with its subject of its own,
+    "the boat, which was seized on Friday", keeps its date.)"""
+    if owner.dep_ != "acl" or owner.tag_ not in ("VBN", "VBG"):
+        return False
+    if not any(t.i == clause.i for t in _ancestors_path(owner)):
+        return False
+    if not _WEEKDAYS.keys() & set(text.lower().split()):
+        return False
+    last = max(t.i for t in clause.subtree)
+    end = max(t.i for t in root.subtree)
+    return all(t.is_punct for t in root.doc[end + 1 : last + 1])
 
 
 def relative_tells_its_event(clause: Token) -> bool:
