@@ -970,7 +970,7 @@ def _rank(
                 return (1, distance, linear), owner
             if t.dep_ in _NOUN_CLAUSE_DEPS and not relative_tells_its_event(t):
                 return None
-    if _misattached(cand.text, root, owner, clause):
+    if _misattached(cand.text, root, owner, clause) or _attribution_below(owner, clause):
         return (2, distance, linear), owner
     if (
         owner.dep_ == "conj"
@@ -983,6 +983,18 @@ def _rank(
         # October 24" is a clause of its own)
         return (2, distance, linear), owner
     return None
+
+
+_SAYING = frozenset({"say", "tell", "announce", "report", "confirm", "state"})
+
+
+def _attribution_below(owner: Token, clause: Token) -> bool:
+    """ "Venezuela has sent troops to its border with Guyana, Guyanese officials said on
+    Thursday": the attribution's date is the news's, even when the parser hangs "said" under
+    the event's clause instead of above it."""
+    if owner.lemma_.lower() not in _SAYING or owner.i < clause.i:
+        return False
+    return any(t.i == clause.i for t in _ancestors_path(owner))
 
 
 def _misattached(text: str, root: Token, owner: Token, clause: Token) -> bool:
