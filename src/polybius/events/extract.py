@@ -1328,6 +1328,10 @@ class EventExtractor:
             if crowd is not None:
                 pair_cameo, pair_plover, pair_mode = crowd, None, None
                 cand_notes.append(f"{cameo} -> {crowd}: {_CROWD_NOTE[crowd]}")
+            elif cameo == "084" and _people_released(match.token):
+                # "released five Iranians": persons released (0841), not a concession
+                pair_cameo, pair_plover, pair_mode = "0841", None, None
+                cand_notes.append("084 -> 0841: people released")
             if actor is not None and actor.link:
                 cand_notes.append(f"actor link: {actor.link}")
             if recipient is not None and recipient.link:
@@ -2166,6 +2170,18 @@ def _side(actor: Actor | None) -> str:
 
 # A participle on one of these describes a participant ("released hostages abducted in
 # May"); on a prepositional object it is as often an event ("in a swap mediated by the UAE").
+def _people_released(verb: Token) -> bool:
+    """The verb's object is people: "released five Iranians", "released 39 Palestinians"."""
+    return any(
+        c.dep_ == "dobj" and (c.ent_type_ in ("NORP", "PERSON") or c.lemma_.lower() in _PEOPLE)
+        for c in verb.children
+    )
+
+
+_PEOPLE = frozenset(
+    {"people", "person", "citizen", "national", "civilian", "fisherman", "sailor", "worker",
+     "student", "child", "woman", "man", "member", "officer", "detainee", "prisoner"}
+)  # fmt: skip
 _CROWD_ROLES = frozenset({"protester", "rioter"})
 _WEAPONS = frozenset({"missile", "missiles", "rocket", "rockets", "mortar", "mortars", "shell", "shells", "artillery", "drone", "drones"})
 _SECURITY = frozenset({"COP", "MIL"})
