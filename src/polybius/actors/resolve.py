@@ -166,8 +166,12 @@ class _Lexicon:
             add(name, _Item("person", name, person=name))
 
     def match(self, doc: Doc) -> list[tuple[int, int, _Item]]:
-        keys = [fold(t.text) for t in doc]
-        lemmas = [fold(t.lemma_) if t.lemma_ else k for t, k in zip(doc, keys, strict=True)]
+        keys: list[str] = []
+        lemmas: list[str] = []
+        for t in doc:  # one pass: every Token access builds a new object
+            key = fold(t.text)
+            keys.append(key)
+            lemmas.append(fold(t.lemma_) if t.lemma_ else key)
         found: list[tuple[int, int, _Item]] = []
         n = len(keys)
         i = 0
@@ -349,16 +353,11 @@ class ActorResolver:
         # meant whatever the tagger says.
         surnames = {doc[a.end - 1].text for a in anchors if a.kind == "person" and a.end - a.start > 1}
         for token in doc:
-            if (
-                not covered[token.i]
-                and token.text in surnames
-                and token.pos_ == "PROPN"
-                and token.text[:1].isupper()
-            ):
+            if covered[token.i]:
+                continue
+            if token.text in surnames and token.pos_ == "PROPN" and token.text[:1].isupper():
                 anchors.append(_Anchor(token.i, token.i + 1, "person", name=token.text))
                 covered[token.i] = True
-        for token in doc:
-            if covered[token.i]:
                 continue
             lower = token.text.lower()
             if (

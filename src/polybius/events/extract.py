@@ -497,10 +497,9 @@ class EventExtractor:
         self, sent: Span, matches: dict[int, _Match], index: int, mentions: Mentions
     ) -> Iterable[Candidate]:
         """'X said Y must drop its tariffs': a demand (100) even when the verb is no trigger."""
-        for token in sent:
+        modals = [t for t in sent if t.lower_ in ("must", "should") and t.dep_ == "aux"]
+        for token in (m.head for m in modals):
             if token.i in matches or token.pos_ not in _VERB_POS:
-                continue
-            if not any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in token.children):
                 continue
             report = modality.reported_by(token, self.lexicon)
             if report is None or report[1].i > token.i or report[1].i in matches:
