@@ -1372,29 +1372,13 @@ class EventExtractor:
         demanders = _actors_of(speaker_subject(speaker), mentions)
         if not demanders:
             return
-        start = min(speaker.idx, token.idx)
-        end = max(speaker.idx + len(speaker.text), token.idx + len(token.text))
-        text = (
-            f"{speaker.text} ... must {token.text}"
-            if end - start > 60
-            else sent.doc[min(speaker.i, token.i) : max(speaker.i, token.i) + 1].text
-        )
-        for actor, recipient in self._pairs(demanders, targets, cameo, None):
-            yield Candidate(
-                sentence=sent,
-                sentence_index=index,
-                trigger=speaker,
-                trigger_text=text,
-                trigger_start=start,
-                trigger_end=end,
-                cameo=cameo,
-                rule=f"demand: '{speaker.lemma_} ... must' + {rule}",
-                actor=actor,
-                recipient=recipient,
-                tense=modality.tense_of(speaker, self.lexicon) or tense,
-                confidence=0.6 if recipient is not None else 0.45,
-                notes=[f"actor: subject of '{speaker.text}'", "recipient: who must act"],
-            )
+        yield from self._spoken(
+            speaker, token, "must", sent, index, demanders, targets, cameo,
+            rule=f"demand: '{speaker.lemma_} ... must' + {rule}",
+            tense=modality.tense_of(speaker, self.lexicon) or tense,
+            confidence=(0.6, 0.45),
+            notes=[f"actor: subject of '{speaker.text}'", "recipient: who must act"],
+        )  # fmt: skip
 
     def _accusation(
         self,
@@ -1408,14 +1392,40 @@ class EventExtractor:
         """ "The US said ISIL had attacked Iraq": the US accuses ISIL (CAMEO 112); the attack
         itself is ISIL's claim, not coded as a fact."""
         speaker, speakers = accused_by
+        yield from self._spoken(
+            speaker, token, "", sent, index, speakers, accused, "112",
+            rule=f"{_CLAIM_RULE} '{speaker.lemma_} that' + a hostile act (CAMEO {claimed})",
+            tense=modality.tense_of(speaker, self.lexicon),
+            confidence=(0.55, 0.55),
+            notes=[f"actor: subject of '{speaker.text}'", f"recipient: who the claim says did '{token.text}'"],
+        )  # fmt: skip
+
+    def _spoken(
+        self,
+        speaker: Token,
+        token: Token,
+        joiner: str,
+        sent: Span,
+        index: int,
+        actors: list[Actor],
+        recipients: list[Actor],
+        cameo: str,
+        *,
+        rule: str,
+        tense: str | None,
+        confidence: tuple[float, float],
+        notes: list[str],
+    ) -> Iterable[Candidate]:
+        """Events a speaker's words make ("X said Y must ...", "X said Y attacked ..."): the
+        trigger spans the verb of saying to the word it governs."""
         start = min(speaker.idx, token.idx)
         end = max(speaker.idx + len(speaker.text), token.idx + len(token.text))
         text = (
-            f"{speaker.text} ... {token.text}"
+            " ".join(w for w in (speaker.text, "...", joiner, token.text) if w)
             if end - start > 60
             else sent.doc[min(speaker.i, token.i) : max(speaker.i, token.i) + 1].text
         )
-        for actor, recipient in self._pairs(speakers, accused, "112", None):
+        for actor, recipient in self._pairs(actors, recipients, cameo, None):
             yield Candidate(
                 sentence=sent,
                 sentence_index=index,
@@ -1423,16 +1433,13 @@ class EventExtractor:
                 trigger_text=text,
                 trigger_start=start,
                 trigger_end=end,
-                cameo="112",
-                rule=f"{_CLAIM_RULE} '{speaker.lemma_} that' + a hostile act (CAMEO {claimed})",
+                cameo=cameo,
+                rule=rule,
                 actor=actor,
                 recipient=recipient,
-                tense=modality.tense_of(speaker, self.lexicon),
-                confidence=0.55,
-                notes=[
-                    f"actor: subject of '{speaker.text}'",
-                    f"recipient: who the claim says did '{token.text}'",
-                ],
+                tense=tense,
+                confidence=confidence[0] if recipient is not None else confidence[1],
+                notes=list(notes),
             )
 
     def _effective_code(self, match: _Match, depth: int = 0) -> str:
@@ -1990,24 +1997,18 @@ def _has_condition(verb: Token, marks: frozenset[str] | set[str]) -> bool:
 
 def _perfect(verb: Token) -> bool:
     """'has accused', 'have rejected' (and the conjuncts that share the auxiliary)."""
-    for _ in range(3):
-        if verb.tag_ == "VBN" and any(
-            c.dep_ == "aux" and c.lower_ in ("has", "have", "'s", "'ve") for c in verb.children
-        ):
-            return True
-        if verb.dep_ == "conj" and verb.head.i != verb.i and verb.tag_ == "VBN":
-            verb = verb.head
-            continue
-        return False
-    return False
+    return _with_auxiliary(verb, ("has", "have", "'s", "'ve"))
 
 
 def _pluperfect(verb: Token) -> bool:
     """'had accused', 'had been attacked' (and the conjuncts that share the auxiliary)."""
+    return _with_auxiliary(verb, ("had", "'d"))
+
+
+def _with_auxiliary(verb: Token, auxiliaries: tuple[str, ...]) -> bool:
+    """A participle with one of ``auxiliaries``, or a conjunct of one that shares it."""
     for _ in range(3):
-        if verb.tag_ == "VBN" and any(
-            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children
-        ):
+        if verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in verb.children):
             return True
         if verb.dep_ == "conj" and verb.head.i != verb.i and verb.tag_ == "VBN":
             verb = verb.head
