@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from polybius import __version__
-from polybius.records import Actor, Article, CodedArticle, Event, Evidence, Place
+from polybius.records import (
+    OWN_COUNTRY_GUESS,
+    Actor,
+    Article,
+    CodedArticle,
+    Event,
+    Evidence,
+    Place,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -202,7 +210,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 # Roots whose target, when the text names none, is the country the act took place in:
 # drills in Alaska are aimed at the United States, not at Russia.
 _AIMED_AT_PLACE = ("15", "18", "19", "20")
-_OWN_COUNTRY_LINK = "no target named: the actor's own country"
 
 
 def _recipient_from_place(cand: Candidate, location: Place | None) -> Actor | None:
@@ -220,7 +227,7 @@ def _recipient_from_place(cand: Candidate, location: Place | None) -> Actor | No
     country = location.country
     actor_country = cand.actor.country if cand.actor is not None else None
     if (
-        recipient.link == _OWN_COUNTRY_LINK
+        recipient.link == OWN_COUNTRY_GUESS
         and cand.cameo.startswith(_AIMED_AT_PLACE)
         and actor_country
         and country != actor_country

@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from polybius.events import modality
 from polybius.events.lexicon import Lexicon, Trigger, load_lexicon
-from polybius.records import Actor
+from polybius.records import OWN_COUNTRY_GUESS, Actor
 from polybius.when import relative_tells_its_event
 
 if TYPE_CHECKING:
@@ -1162,10 +1162,10 @@ class EventExtractor:
                         country=country,
                         kind="country",
                         code=country,
-                        link="no target named: the actor's own country",
+                        link=OWN_COUNTRY_GUESS,
                     )
                 ]
-                recip_how = "the one other country the sentence names" if mention else _OWN_COUNTRY_GUESS
+                recip_how = "the one other country the sentence names" if mention else _OWN_COUNTRY_NOTE
                 notes.append("recipient country from the sentence")
         if recipients and actors and not any(r.country for r in recipients):
             # "accused Darfur rebels", "met President Obama ... Washington": a recipient of no
@@ -2027,7 +2027,7 @@ _SUPPORT_OF_NO_ONE = "no recipient (SUPPORT of no one"
 _DEFINITE = frozenset({"the", "this", "these", "that", "those", "such"})
 
 
-_OWN_COUNTRY_GUESS = "the actor's own country (no other named)"
+_OWN_COUNTRY_NOTE = "the actor's own country (no other named)"
 
 
 def _story_target(cands: list[Candidate]) -> None:
@@ -2035,7 +2035,7 @@ def _story_target(cands: list[Candidate]) -> None:
     an attack whose target names no country is aimed where the story's other attacks by the
     same side are, not at the attacker's own country. Only that guess is replaced: a target
     the sentence names stays."""
-    guess = f"recipient: {_OWN_COUNTRY_GUESS}"
+    guess = f"recipient: {_OWN_COUNTRY_NOTE}"
     aimed: dict[str, Actor] = {}
     for cand in cands:
         if (
@@ -2057,7 +2057,7 @@ def _story_target(cands: list[Candidate]) -> None:
             cand.notes = [
                 n
                 for n in cand.notes
-                if n != guess and not n.startswith("recipient link: no target named")
+                if n != guess and n != f"recipient link: {OWN_COUNTRY_GUESS}"
             ]
             cand.notes.append(
                 f"recipient: the target of the story's other attacks by {cand.actor.country}"
