@@ -261,3 +261,10 @@ def test_the_two_sides_are_not_the_mediator(coder):
     )
     swaps = [e for e in _events(coder, text, published=date(2024, 11, 25)) if e.cameo.startswith("084")]
     assert swaps and {e.actor.country for e in swaps} <= {"ISR", "PSE"}
+
+
+def test_hosting_refugees_is_shelter_not_a_visit(coder):
+    events = _events(coder, "Jordan hosts more than 600,000 Syrian refugees.")
+    assert [(e.plover, e.cameo, e.actor.country, e.recipient.country) for e in events] == [
+        ("AID", "075", "JOR", "SYR")
+    ]
