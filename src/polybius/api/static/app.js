@@ -252,10 +252,18 @@ function lineChart({series, width = 960, height = 300, title, byLabel}) {
     svg.appendChild(s("text", {x: m.l - 6, y: y(t) + 4, "text-anchor": "end", class: "tick"}, t));
   }
   svg.appendChild(s("text", {x: 14, y: m.t + plotH / 2, transform: `rotate(-90 14 ${m.t + plotH / 2})`, "text-anchor": "middle", class: "axis-label"}, "real events per " + byLabel));
-  // x labels: at most ~12
+  // x labels: at most ~12, always the last period; a regular label too close to the last
+  // one gives way to it (they overlapped on a 20-month range)
   const every = Math.max(1, Math.ceil(n / 12));
+  const marks = new Set();
+  for (let i = 0; i < n; i += every) marks.add(i);
+  const lastMark = Math.floor((n - 1) / every) * every;
+  if (lastMark !== n - 1) {
+    if (lastMark > 0 && (n - 1) - lastMark <= every / 2) marks.delete(lastMark);
+    marks.add(n - 1);
+  }
   series.forEach((r, i) => {
-    if (i % every === 0 || i === n - 1) {
+    if (marks.has(i)) {
       svg.appendChild(s("text", {x: x(i), y: m.t + plotH + 16, "text-anchor": "middle", class: "tick"}, shortPeriod(r.period, byLabel)));
     }
   });
