@@ -969,6 +969,8 @@ def _rank(
             if t.i == owner.i:
                 return (1, distance, linear), owner
             if t.dep_ in _NOUN_CLAUSE_DEPS and not relative_tells_its_event(t):
+                if t.i == clause.i and t.dep_ == "acl" and t.tag_ == "VBN":
+                    continue  # "talks mediated by Saudi Arabia broke down in December 2023"
                 return None
     if _misattached(cand.text, root, owner, clause) or _attribution_below(owner, clause):
         return (2, distance, linear), owner

@@ -79,7 +79,8 @@ _NEUTER_PRONOUNS = frozenset({"it", "its", "itself"})
 _TWO = frozenset({"two", "2", "both"})
 _PAIRABLE_ROLES = frozenset(
     {"government", "leader", "minister", "president", "delegation", "army", "navy", "military",
-     "ministry", "parliament", "forces", "head"}
+     "ministry", "parliament", "forces", "head", "commander", "chief", "general", "envoy",
+     "negotiator", "diplomat", "ambassador", "official", "spokesman"}
 )  # fmt: skip
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", ""})
 
