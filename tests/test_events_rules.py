@@ -268,3 +268,17 @@ def test_hosting_refugees_is_shelter_not_a_visit(coder):
     assert [(e.plover, e.cameo, e.actor.country, e.recipient.country) for e in events] == [
         ("AID", "075", "JOR", "SYR")
     ]
+
+
+def test_a_strike_on_a_named_city_is_aimed_at_its_country(coder):
+    """Kharkiv is tagged PERSON by the small model where it is struck, but the story names it
+    as a place: the target is Ukraine, and Moscow's restatement is the same event."""
+    text = (
+        "Russian forces struck Kharkiv with guided bombs and drones overnight, killing four "
+        "people, regional governor Oleh Syniehubov said on Tuesday.\n\n"
+        "Debris fell on houses in Kharkiv, officials said.\n\n"
+        "Russia's Defence Ministry said its forces had hit military facilities in the region."
+    )
+    events = _events(coder, text, published=date(2024, 11, 26))
+    attacks = [e for e in events if e.cameo.startswith("19")]
+    assert [(e.actor.country, e.recipient.country) for e in attacks] == [("RUS", "UKR")]

@@ -134,7 +134,7 @@ def render_explanation(report: dict[str, Any]) -> str:
                 + f"  confidence {event['confidence']}"
             )
             recipient = event.get("recipient") or {}
-            if (recipient.get("link") or "").startswith(("country of the place", "no target named: the country")):
+            if (recipient.get("link") or "").startswith(("country of the place", "no target named: the country", "the place attacked")):
                 lines.append(f"       recipient from the place: {recipient['link']}")
     places = report.get("places") or {}
     toponyms = [t for t in places.get("toponyms", []) if t.get("candidates")]

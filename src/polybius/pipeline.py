@@ -120,8 +120,8 @@ class Coder:
         from polybius.when import infer_tense, narrative_date, resolve_event_date
 
         mentions = self.resolver.resolve(doc, article)
-        candidates = self.extractor.extract(doc, mentions, article)
         place_context = self.locator.article_context(doc, article, mentions)
+        candidates = self.extractor.extract(doc, mentions, article, place_context.countries_at())
         events: list[Event] = []
         dropped: list[dict[str, Any]] = []
         seen: set[str] = set()

@@ -250,6 +250,15 @@ class PlaceContext:
     # "BANGKOK - A Myanmar air strike ...": a bureau abroad, whose city is no event's place.
     dateline_local: bool = True
 
+    def countries_at(self) -> dict[int, str]:
+        """The country of each place the article names and the gazetteer is sure of, by the
+        place's start offset in the text."""
+        return {
+            t.start: t.best.country
+            for t in self.toponyms
+            if t.confident and t.best is not None and t.best.country and t.best.kind != "country"
+        }
+
     def explain(self) -> dict[str, Any]:
         return {
             "actor_countries": dict(self.actor_countries),
@@ -497,7 +506,8 @@ class Locator:
                 Toponym(text, span.start_char, span.end_char, span.start, span.end, ent.label_)
             )
             taken.update(range(span.start, span.end))
-        found += self._fallback_toponyms(doc, ents, gaz, taken)
+        named_places = {t.text for t in found}
+        found += self._fallback_toponyms(doc, ents, gaz, taken, named_places)
         found.sort(key=lambda t: t.start)
         for top in found:
             if top.token_end < len(doc) and doc[top.token_end].lower_ in _ADMIN1_WORDS:
@@ -516,7 +526,12 @@ class Locator:
         return found
 
     def _fallback_toponyms(
-        self, doc: Doc, ents: tuple[Span, ...], gaz: Gazetteer, taken: set[int]
+        self,
+        doc: Doc,
+        ents: tuple[Span, ...],
+        gaz: Gazetteer,
+        taken: set[int],
+        named_places: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> list[Toponym]:
         """Places the small model missed or mislabelled, kept only when the gazetteer is sure.
 
@@ -560,7 +575,9 @@ class Locator:
                 floor = _FALLBACK_MIN_POPULATION if not label else _MISLABEL_MIN_POPULATION
                 ok = any(c.kind != "city" or c.population >= floor for c in candidates)
             elif label == "PERSON":
-                ok = False
+                # "Russian forces struck Kharkiv" (tagged PERSON) in a story that names
+                # Kharkiv as a place elsewhere: the same name is the same place
+                ok = text in named_places
             else:
                 ok = any(
                     c.primary

@@ -387,6 +387,7 @@ class EventExtractor:
         self._happen = self.lexicon.words("happen")
         self._negverbs = self.lexicon.words("negverb")
         self._planners = self.lexicon.words("futureverb")
+        self._places: dict[int, str] = {}
         self._symmetric_cache: dict[str, bool] = {}
         self._published: date | None = None
         self._recipient_types: dict[str, str] = {}
@@ -399,10 +400,20 @@ class EventExtractor:
 
     # -- public API -----------------------------------------------------------------------
 
-    def extract(self, doc: Doc, mentions: Mentions, article: Article | None) -> list[Candidate]:
-        """Every candidate in ``doc``; dropped ones carry ``dropped`` (the reason)."""
+    def extract(
+        self,
+        doc: Doc,
+        mentions: Mentions,
+        article: Article | None,
+        places: dict[int, str] | None = None,
+    ) -> list[Candidate]:
+        """Every candidate in ``doc``; dropped ones carry ``dropped`` (the reason).
+
+        ``places`` maps the start offset of each place the where stage is sure of to its
+        country: "struck Kharkiv" names a target abroad that the actors stage cannot."""
         year = article.published.year if article is not None and article.published else None
         self._published = article.published if article is not None else None
+        self._places = places or {}
         out: list[Candidate] = []
         for index, sent in enumerate(doc.sents):
             if len(sent) > MAX_SENTENCE_TOKENS:
@@ -1167,6 +1178,16 @@ class EventExtractor:
                 ]
                 recip_how = "the one other country the sentence names" if mention else _OWN_COUNTRY_NOTE
                 notes.append("recipient country from the sentence")
+        if recipients and not any(r.country for r in recipients) and cameo.startswith(_AIMED_WHERE_DONE):
+            # "Russian forces struck Kharkiv": a target named by a place is that place's country
+            placed = [
+                replace(r, country=c, code=c + "".join(r.sectors[:3]), link=f"the place attacked ({r.text})")
+                for r in recipients
+                if (c := self._places.get(r.start))
+            ]
+            if placed:
+                recipients = placed
+                notes.append("recipient country from the place it names")
         if recipients and actors and not any(r.country for r in recipients):
             # "accused Darfur rebels", "met President Obama ... Washington": a recipient of no
             # known country takes the one other country the sentence names, or, when it names
