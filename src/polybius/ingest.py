@@ -27,6 +27,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -121,6 +122,18 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
     status: str = "done"
+
+    @contextmanager
+    def outcome(self) -> Iterator[None]:
+        """Mark the run interrupted (Ctrl-C) or failed (any other error) as the error passes."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.status = "interrupted"
+            raise
+        except BaseException:
+            self.status = "failed"
+            raise
 
     @property
     def articles_per_second(self) -> float:
@@ -326,18 +339,13 @@ def ingest(
             bar.set_postfix(events=summary.events, failures=len(summary.failures), refresh=False)
 
     try:
-        if workers == 1:
-            local = instance if instance is not None else build_coder(spec)
-            for batch in batches:
-                write(batch, *code_batch(local, batch.articles))
-        else:
-            _run_pool(batches, spec, workers, write)
-    except KeyboardInterrupt:
-        summary.status = "interrupted"
-        raise
-    except BaseException:
-        summary.status = "failed"
-        raise
+        with summary.outcome():
+            if workers == 1:
+                local = instance if instance is not None else build_coder(spec)
+                for batch in batches:
+                    write(batch, *code_batch(local, batch.articles))
+            else:
+                _run_pool(batches, spec, workers, write)
     finally:
         summary.seconds = time.perf_counter() - started
         if bar is not None:

@@ -37,6 +37,7 @@ from polybius.ingest import (
     CoderLike,
     CoderSpec,
     IngestSummary,
+    _finish,
     build_coder,
     code_batch,
 )
@@ -329,33 +330,28 @@ def ingest_dask(
         bar = tqdm(total=len(parts), unit=" partitions", desc="ingest (dask)", dynamic_ncols=True)
     client = cluster = None
     try:
-        if failures:
-            store.add_batch([], run_id=run_id, failures=failures)
-            summary.failures.extend(failures)
-        if parts:
-            client, cluster = _client(scheduler, n_workers)
-            futures = client.map(
-                code_partition, parts, spec=spec, out_dir=str(out), date=date, encoding=encoding,
-                batch_size=batch_size, pure=False,
-            )  # fmt: skip
-            for part, future in zip(parts, futures, strict=True):  # load in input order
-                try:
-                    result = future.result()
-                except PolybiusError:
-                    raise
-                except Exception as err:
-                    raise EngineError("E092", detail=f"partition {part.index} ({part.files[0]}): {err}") from err
-                _load(store, out, part.index, result, summary, run_id, batch_size)
-                future.release()
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(events=summary.events, failures=len(summary.failures), refresh=False)
-    except KeyboardInterrupt:
-        summary.status = "interrupted"
-        raise
-    except BaseException:
-        summary.status = "failed"
-        raise
+        with summary.outcome():
+            if failures:
+                store.add_batch([], run_id=run_id, failures=failures)
+                summary.failures.extend(failures)
+            if parts:
+                client, cluster = _client(scheduler, n_workers)
+                futures = client.map(
+                    code_partition, parts, spec=spec, out_dir=str(out), date=date, encoding=encoding,
+                    batch_size=batch_size, pure=False,
+                )  # fmt: skip
+                for part, future in zip(parts, futures, strict=True):  # load in input order
+                    try:
+                        result = future.result()
+                    except PolybiusError:
+                        raise
+                    except Exception as err:
+                        raise EngineError("E092", detail=f"partition {part.index} ({part.files[0]}): {err}") from err
+                    _load(store, out, part.index, result, summary, run_id, batch_size)
+                    future.release()
+                    if bar is not None:
+                        bar.update(1)
+                        bar.set_postfix(events=summary.events, failures=len(summary.failures), refresh=False)
     finally:
         if client is not None:
             client.close()
@@ -366,8 +362,6 @@ def ingest_dask(
         if not keep:
             shutil.rmtree(out, ignore_errors=True)
         summary.seconds = time.perf_counter() - started
-        from polybius.ingest import _finish
-
         _finish(store, summary)
     return summary
 
