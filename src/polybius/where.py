@@ -375,9 +375,7 @@ class Locator:
             prefetch(_names_to_look_up(doc, ents, article))
         base = ScoringContext(actor_countries=actor_countries)
         dateline = self._dateline(article, base)
-        base = ScoringContext(
-            actor_countries=actor_countries, dateline_country=dateline.country if dateline else None
-        )
+        base = replace(base, dateline_country=dateline.country if dateline else None)
         toponyms = self._find_toponyms(doc, ents, gaz)
         cache: dict[tuple[str, str], list[ScoredCandidate]] = {}
         for top in toponyms:  # first pass: actors, dateline and qualifier
@@ -395,11 +393,7 @@ class Locator:
                 )
                 others = nearby - own
                 if others:
-                    ctx = ScoringContext(
-                        actor_countries=actor_countries,
-                        dateline_country=base.dateline_country,
-                        nearby_countries=others,
-                    )
+                    ctx = replace(base, nearby_countries=others)
                     top.ranked = self._rank(top, ctx, cache, use_cache=False)
         by_token: dict[int, Toponym] = {}
         for top in toponyms:
@@ -436,13 +430,7 @@ class Locator:
         if use_cache and key in cache:
             return cache[key]
         if qualifiers or top.admin1_hint:
-            ctx = ScoringContext(
-                actor_countries=ctx.actor_countries,
-                dateline_country=ctx.dateline_country,
-                nearby_countries=ctx.nearby_countries,
-                qualifiers=qualifiers,
-                admin1_hint=top.admin1_hint,
-            )
+            ctx = replace(ctx, qualifiers=qualifiers, admin1_hint=top.admin1_hint)
         ranked = rank_candidates(gaz.lookup(top.text), ctx)
         cache[key] = ranked
         return ranked
