@@ -9,6 +9,7 @@ short reason string or ``None``, so the extractor can record why a candidate was
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -79,10 +80,7 @@ def hypothetical(verb: Token, lexicon: Lexicon, *, reported: bool = False) -> st
     an announced intention, not a hypothesis.
     """
     modal = lexicon.words("hypothetical")
-    token: Token | None = verb
-    for _ in range(3):
-        if token is None:
-            break
+    for token in _clause_verbs(verb):
         for child in token.children:
             lemma = child.lower_
             if child.dep_ == "aux" and lemma in modal:
@@ -91,21 +89,26 @@ def hypothetical(verb: Token, lexicon: Lexicon, *, reported: bool = False) -> st
                 return f"hypothetical ({child.text})"
             if child.dep_ == "advmod" and lemma in modal:
                 return f"hypothetical ({child.text})"
-        token = token.head if token.dep_ in _SAME_CLAUSE and token.head.i != token.i else None
     return None
+
+
+def _clause_verbs(verb: Token, limit: int = 3) -> Iterator[Token]:
+    """The verb, then the verbs of its clause it hangs from (infinitives, coordination)."""
+    token: Token | None = verb
+    for _ in range(limit):
+        if token is None:
+            return
+        yield token
+        token = token.head if token.dep_ in _SAME_CLAUSE and token.head.i != token.i else None
 
 
 def conditional(verb: Token, lexicon: Lexicon) -> str | None:
     """The verb's clause is a condition: 'if they attack', 'unless talks resume'."""
     marks = lexicon.words("conditional")
-    token: Token | None = verb
-    for _ in range(3):
-        if token is None:
-            break
+    for token in _clause_verbs(verb):
         for child in token.children:
             if child.dep_ == "mark" and child.lower_ in marks:
                 return f"conditional ({child.text})"
-        token = token.head if token.dep_ in _SAME_CLAUSE and token.head.i != token.i else None
     return None
 
 
