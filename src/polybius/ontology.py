@@ -173,12 +173,7 @@ def load_plover_table(path: Path | str | None = None) -> dict[str, PloverType]:
             raise DataError(
                 "E050", detail="symmetric and requires_recipient are yes|no", where=where
             )
-        try:
-            base = float(score)
-        except ValueError as err:
-            raise DataError(
-                "E050", detail=f"base_score {score!r} is not a number", where=where
-            ) from err
+        base = _number(score, "base_score", where)
         mode_list = tuple(m.strip() for m in modes.split(",") if m.strip())
         if any(not _WORD.match(m) for m in mode_list):
             raise DataError("E050", detail=f"malformed modes {modes!r}", where=where)
@@ -191,6 +186,13 @@ def load_plover_table(path: Path | str | None = None) -> dict[str, PloverType]:
             "E050", detail=f"missing PLOVER types {', '.join(missing)}", where=str(path)
         )
     return {name: table[name] for name in PLOVER_TYPES}
+
+
+def _number(text: str, column: str, where: str) -> float:
+    try:
+        return float(text)
+    except ValueError as err:
+        raise DataError("E050", detail=f"{column} {text!r} is not a number", where=where) from err
 
 
 def load_cameo_table(
@@ -212,12 +214,7 @@ def load_cameo_table(
             raise DataError("E050", detail=f"duplicate code {code}", where=where)
         if not name:
             raise DataError("E050", detail=f"code {code} has no name", where=where)
-        try:
-            value = float(goldstein)
-        except ValueError as err:
-            raise DataError(
-                "E050", detail=f"goldstein {goldstein!r} is not a number", where=where
-            ) from err
+        value = _number(goldstein, "goldstein", where)
         if not -10.0 <= value <= 10.0:
             raise DataError("E050", detail=f"goldstein {value} is outside -10..10", where=where)
         if ptype and ptype not in types:
