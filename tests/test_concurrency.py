@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -164,11 +165,9 @@ def _poll_api(client: TestClient, stop: threading.Event, seen: list) -> None:
         time.sleep(0.05)
 
 
-def test_api_reads_while_an_ingest_runs_are_refused_cleanly(corpus, work):
-    """While an ingest runs, every read of a read-only API in another process is answered 200
-    (between the ingest's batches) or 503 E061 (a clear, numbered refusal), never a 500 or a
-    wrong answer; after the ingest it sees all the articles. The tally is printed (-s)."""
-    db = work / "api-during.duckdb"
+def _reads_during_ingest(corpus, db) -> tuple[list, subprocess.CompletedProcess, Any]:
+    """A read-only API over ``db`` (20 sample articles) polled while an ingest of ``corpus``
+    runs in another process: (what each read got, the finished ingest, a read after it)."""
     with Store(db) as store:
         store.add_batch(sample_articles(20))
     app = create_app(db_path=db, read_only=True)
@@ -190,8 +189,17 @@ def test_api_reads_while_an_ingest_runs_are_refused_cleanly(corpus, work):
         finally:
             stop.set()
             poller.join(timeout=30)
-        assert ingest.returncode == 0, err
         after = client.get(API + "/health")
+    done = subprocess.CompletedProcess(ingest.args, ingest.returncode, out, err)
+    return seen, done, after
+
+
+def test_api_reads_while_an_ingest_runs_are_refused_cleanly(corpus, work):
+    """While an ingest runs, every read of a read-only API in another process is answered 200
+    (between the ingest's batches) or 503 E061 (a clear, numbered refusal), never a 500 or a
+    wrong answer; after the ingest it sees all the articles. The tally is printed (-s)."""
+    seen, ingest, after = _reads_during_ingest(corpus, work / "api-during.duckdb")
+    assert ingest.returncode == 0, ingest.stderr
     assert seen, "no request was made during the ingest"
     from collections import Counter
 
@@ -234,28 +242,7 @@ def test_an_ingest_started_while_the_api_serves_finishes_or_is_refused(corpus, w
     strict=False,
 )
 def test_api_keeps_answering_reads_while_an_ingest_runs(corpus, work):
-    db = work / "api-wish.duckdb"
-    with Store(db) as store:
-        store.add_batch(sample_articles(20))
-    app = create_app(db_path=db, read_only=True)
-    ingest = subprocess.Popen(
-        command(corpus, db),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env("0.05"),
-    )
-    seen: list = []
-    stop = threading.Event()
-    with TestClient(app, raise_server_exceptions=False) as client:
-        time.sleep(0.8)
-        poller = threading.Thread(target=_poll_api, args=(client, stop, seen))
-        poller.start()
-        try:
-            ingest.communicate(timeout=120)
-        finally:
-            stop.set()
-            poller.join(timeout=30)
+    seen, ingest, _after = _reads_during_ingest(corpus, work / "api-wish.duckdb")
     assert ingest.returncode == 0
     assert seen and all(s == 200 for s, _ in seen), seen
 
