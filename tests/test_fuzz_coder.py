@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import _deadline
 from polybius.records import Article, CodedArticle
 
 pytestmark = pytest.mark.model
@@ -40,22 +39,8 @@ FUZZ = settings(
 )
 
 
-class Hang(Exception):
-    pass
-
-
-@contextmanager
 def hard_deadline(seconds: float = HARD_DEADLINE_S):
-    def alarm(signum, frame):
-        raise Hang(f"the coder ran longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    return _deadline.hard_deadline(seconds, "the coder")
 
 
 def check_event(record: dict, article: Article) -> None:

@@ -16,16 +16,15 @@ import gzip
 import io
 import json
 import os
-import signal
 import string
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import _deadline
 from polybius.errors import MESSAGES
 from polybius.read import DEFAULT_LIMITS, Limits, article_from_text, extract_html, read_paths
 from polybius.records import Article, Failure
@@ -53,24 +52,8 @@ FUZZ = settings(
 SMALL = Limits(max_article_chars=2_000, max_line_bytes=4_096, max_file_bytes=16_384)
 
 
-class Hang(Exception):
-    pass
-
-
-@contextmanager
 def hard_deadline(seconds: float = HARD_DEADLINE_S):
-    """Fail (do not wait forever) when the body runs longer than ``seconds``."""
-
-    def alarm(signum, frame):
-        raise Hang(f"reader ran longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    return _deadline.hard_deadline(seconds, "reader")
 
 
 def check(items: list, limits: Limits = DEFAULT_LIMITS) -> list:
