@@ -17,15 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from polybius import __version__
-from polybius.records import (
-    OWN_COUNTRY_GUESS,
-    Actor,
-    Article,
-    CodedArticle,
-    Event,
-    Evidence,
-    Place,
-)
+from polybius.records import Actor, Article, CodedArticle, Event, Evidence, Place
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -207,42 +199,16 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# Roots whose target, when the text names none, is the country the act took place in:
-# drills in Alaska are aimed at the United States, not at Russia.
-_AIMED_AT_PLACE = ("15", "18", "19", "20")
-
-
 def _recipient_from_place(cand: Candidate, location: Place | None) -> Actor | None:
-    """The recipient, with what the sentence's own place tells about it.
-
-    - "Russia is conducting military exercises in Alaska": an act of force with no target
-      named, in another country than the actor's, is aimed at that country (the events
-      stage could only guess the actor's own);
-    - "bombarded a government-held part of Aleppo": a domestic body of no known country
-      (the government, the police, the army) at a place is that place's country's.
-    Only a place the sentence itself ties to the event counts (basis "text")."""
+    """The recipient, with what the sentence's own place tells about it: a domestic body of
+    no known country (the government, the police, the army) at a place is that place's
+    country's ("bombarded a government-held part of Aleppo"). Only a place the sentence
+    itself ties to the event counts (basis "text")."""
     recipient = cand.recipient
     if recipient is None or location is None or location.basis != "text" or not location.country:
         return recipient
-    country = location.country
-    actor_country = cand.actor.country if cand.actor is not None else None
-    if (
-        recipient.link == OWN_COUNTRY_GUESS
-        and cand.cameo.startswith(_AIMED_AT_PLACE)
-        and actor_country
-        and country != actor_country
-    ):
-        from polybius.actors.countries import country_name
-
-        return Actor(
-            text=location.name,
-            name=country_name(country),
-            country=country,
-            kind="country",
-            code=country,
-            link=f"no target named: the country where it happened ({location.name})",
-        )
     if recipient.country is None and recipient.sectors and recipient.kind in ("role", "group"):
+        country = location.country
         return replace(
             recipient,
             country=country,

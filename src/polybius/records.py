@@ -102,11 +102,6 @@ class Article:
         }
 
 
-# Actor.link of a recipient the events stage could only guess as the actor's own country
-# ("Russia fired missiles": no target named); later stages may replace it with a better guess.
-OWN_COUNTRY_GUESS = "no target named: the actor's own country"
-
-
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts or is acted upon. ``start``/``end`` are offsets of ``text`` in the article."""

@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from polybius.events import modality
 from polybius.events.lexicon import Lexicon, Trigger, load_lexicon
-from polybius.records import OWN_COUNTRY_GUESS, Actor
+from polybius.records import Actor
 from polybius.when import relative_tells_its_event
 
 if TYPE_CHECKING:
@@ -290,6 +290,9 @@ _EACH_TOLD = ("04",)
 _MANY_INTENTS = ("03",)
 # Roots of violence: a participle of one on another is that attack's toll.
 _VIOLENCE = frozenset({"18", "19", "20"})
+# Actor.link of a recipient that could only be guessed as the actor's own country ("Russia
+# fired missiles": no target named); the story's target replaces it (_story_target).
+OWN_COUNTRY_GUESS = "no target named: the actor's own country"
 # Hostile acts that, claimed by one side of another ("X said Y attacked Z"), accuse it.
 _CLAIM_RULE = "claim:"
 # Verbal conflict that, told in the perfect away from the lead, is a standing position.
@@ -1799,6 +1802,9 @@ class EventExtractor:
                         if pobj.dep_ != "pobj" or pobj.ent_type_ not in ("GPE", "LOC"):
                             continue
                         place = [a for a in _actors_of(pobj, mentions) if a.country]
+                        if not place and (country := self._places.get(pobj.idx)):
+                            # "exercises in Alaska": a place the actors stage does not know
+                            place = [_country_actor(country, pobj.text)]
                         if place and not own & {a.country for a in place}:
                             return (
                                 place[:1],
@@ -2235,6 +2241,20 @@ def _crowd_violence(
 
 
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative"})
+
+
+def _country_actor(country: str, text: str) -> Actor:
+    """A country as the recipient an event's place names ("in Alaska" -> USA)."""
+    from polybius.actors.countries import country_name
+
+    return Actor(
+        text=text,
+        name=country_name(country),
+        country=country,
+        kind="country",
+        code=country,
+        link=f"no target named: the country where it happened ({text})",
+    )
 
 
 def _relative_clause(verb: Token) -> Token | None:
